@@ -1,0 +1,25 @@
+.PHONY: run test lint format messages
+
+# Run the site on SQLite with demo content at http://127.0.0.1:8000 (admin at /admin/).
+run:
+	scripts/run.sh
+
+# Run every test on PostgreSQL (finds a server or starts a throwaway one).
+test:
+	scripts/test.sh
+
+lint:
+	scripts/bootstrap.sh
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format:
+	scripts/bootstrap.sh
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+# Extract and compile the Norwegian translations after changing user-facing strings.
+messages:
+	scripts/bootstrap.sh
+	.venv/bin/python manage.py makemessages -l nb --no-location --no-obsolete -i ".venv/*" -i "node_modules/*"
+	.venv/bin/python manage.py compilemessages -l nb -i ".venv/*"

@@ -1,0 +1,391 @@
+"""Editorial content: page types, statistics and the organisation's site settings.
+
+No personal data lives here. Pages that carry a form (the opprop, conference registration,
+donations) get it from their own app.
+"""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model_string
+from wagtail.models import Page
+from wagtail.search import index
+
+from pages.blocks import RICH_TEXT_FEATURES, BodyBlock
+from pages.validators import validate_account_number, validate_organisation_number
+
+
+class BasePage(Page):
+    """Fields every page shares: sharing (SEO title and description come from Page) and listing."""
+
+    social_image = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("share image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown when the page is shared. At least 1200 × 630 pixels."),
+    )
+    social_text = models.CharField(
+        _("share text"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown when the page is shared. Falls back to the search description."),
+    )
+    listing_summary = models.CharField(
+        _("listing summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("Short text shown where this page is listed or teased."),
+    )
+    intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    promote_panels = [
+        *Page.promote_panels,
+        MultiFieldPanel(
+            [FieldPanel("social_image"), FieldPanel("social_text")], heading=_("Sharing")
+        ),
+        FieldPanel("listing_summary"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.SearchField("listing_summary"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def summary(self):
+        return self.listing_summary or self.search_description
+
+
+class HomePage(BasePage):
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("tagline"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("tagline")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "pages.StandardPage",
+        "pages.CampaignPage",
+        "pages.StatisticsPage",
+        "pages.EventIndexPage",
+        "pages.DonationPage",
+        "pages.ContactPage",
+        "pages.NewsIndexPage",
+    ]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
+
+
+class StandardPage(BasePage):
+    """Vision, about, the privacy statement: text and blocks, nothing else."""
+
+    parent_page_types = ["pages.HomePage", "pages.StandardPage"]
+    subpage_types = ["pages.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+        verbose_name_plural = _("standard pages")
+
+
+class CampaignPage(BasePage):
+    hashtag = models.CharField(
+        _("hashtag"), max_length=60, blank=True, help_text=_("For example #StigmaEndsWithMe.")
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("hashtag"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+
+    parent_page_types = ["pages.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("campaign page")
+        verbose_name_plural = _("campaign pages")
+
+
+class StatisticsPage(BasePage):
+    """Statistics are chosen in the body with statistic blocks shown as chart and table."""
+
+    parent_page_types = ["pages.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("statistics page")
+        verbose_name_plural = _("statistics pages")
+
+
+class EventIndexPage(BasePage):
+    parent_page_types = ["pages.HomePage"]
+    subpage_types = ["pages.ConferencePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("event list")
+        verbose_name_plural = _("event lists")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        conferences = list(ConferencePage.objects.child_of(self).live().order_by("starts_on"))
+        today = timezone.localdate()
+        context["upcoming"] = [c for c in conferences if c.last_day >= today]
+        context["past"] = [c for c in reversed(conferences) if c.last_day < today]
+        return context
+
+
+class ConferencePage(BasePage):
+    starts_on = models.DateField(_("date"))
+    ends_on = models.DateField(
+        _("last day"), null=True, blank=True, help_text=_("Only for events over several days.")
+    )
+    location = models.CharField(_("place"), max_length=200)
+    organiser = models.CharField(_("organiser"), max_length=200)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("starts_on"),
+                FieldPanel("ends_on"),
+                FieldPanel("location"),
+                FieldPanel("organiser"),
+            ],
+            heading=_("When and where"),
+        ),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("location"),
+        index.SearchField("organiser"),
+    ]
+
+    parent_page_types = ["pages.EventIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("conference page")
+        verbose_name_plural = _("conference pages")
+
+    @property
+    def last_day(self):
+        return self.ends_on or self.starts_on
+
+
+class DonationPage(BasePage):
+    parent_page_types = ["pages.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("donation page")
+        verbose_name_plural = _("donation pages")
+
+
+class ContactPage(BasePage):
+    parent_page_types = ["pages.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("contact page")
+        verbose_name_plural = _("contact pages")
+
+
+class NewsIndexPage(BasePage):
+    articles_per_page = 10
+
+    parent_page_types = ["pages.HomePage"]
+    subpage_types = ["pages.ArticlePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("news list")
+        verbose_name_plural = _("news lists")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = ArticlePage.objects.child_of(self).live().order_by("-date", "-pk")
+        paginator = Paginator(articles, self.articles_per_page)
+        try:
+            context["articles"] = paginator.page(request.GET.get("side", 1))
+        except (PageNotAnInteger, EmptyPage):
+            context["articles"] = paginator.page(1)
+        return context
+
+
+class ArticlePage(BasePage):
+    date = models.DateField(_("publication date"), default=timezone.localdate)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+
+    parent_page_types = ["pages.NewsIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("news article")
+        verbose_name_plural = _("news articles")
+
+
+class Statistic(ClusterableModel):
+    """A figure followed over years, such as suicides in Norway, with where it was published."""
+
+    title = models.CharField(_("title"), max_length=160)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.CharField(
+        _("unit"), max_length=60, help_text=_("What is counted, for example “deaths”.")
+    )
+    source_name = models.CharField(
+        _("source"), max_length=200, help_text=_("For example “Cause of Death Registry, NIPH”.")
+    )
+    source_url = models.URLField(_("source address"), blank=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("description"),
+        FieldPanel("unit"),
+        MultiFieldPanel([FieldPanel("source_name"), FieldPanel("source_url")], heading=_("Source")),
+        InlinePanel("points", heading=_("Figures"), label=_("Figure")),
+    ]
+    search_fields = [index.SearchField("title"), index.SearchField("description")]
+
+    class Meta:
+        verbose_name = _("statistic")
+        verbose_name_plural = _("statistics")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def point_for(self, year=None):
+        """The figure for a year (the latest when no year is given), or None if it is missing."""
+        points = list(self.points.all())
+        if year is None:
+            return points[-1] if points else None
+        return next((p for p in points if p.year == year), None)
+
+
+class StatisticPoint(models.Model):
+    statistic = ParentalKey(Statistic, related_name="points", on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    note = models.CharField(
+        _("note"), max_length=200, blank=True, help_text=_("For example a rate per 100 000.")
+    )
+    source_name = models.CharField(
+        _("reported by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where this year's figure was published, if not the statistic's source."),
+    )
+    source_url = models.URLField(_("reported at address"), blank=True)
+
+    panels = [
+        FieldPanel("year"),
+        FieldPanel("value"),
+        FieldPanel("note"),
+        FieldPanel("source_name"),
+        FieldPanel("source_url"),
+    ]
+
+    class Meta:
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(fields=["statistic", "year"], name="unique_statistic_year")
+        ]
+
+    def __str__(self):
+        return f"{self.statistic_id}: {self.year}"
+
+
+@register_setting(icon="home")
+class OrganisationSettings(BaseSiteSetting):
+    """Contact and payment details, shown in the footer, on the contact and the donation page."""
+
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    secondary_email = models.EmailField(_("other e-mail"), blank=True)
+    address = models.TextField(_("address"), blank=True)
+    organisation_number = models.CharField(
+        _("organisation number"),
+        max_length=11,
+        blank=True,
+        validators=[validate_organisation_number],
+    )
+    bank_account = models.CharField(
+        _("bank account"), max_length=13, blank=True, validators=[validate_account_number]
+    )
+    vipps_number = models.CharField(_("Vipps number"), max_length=10, blank=True)
+    facebook_url = models.URLField(_("Facebook"), blank=True)
+    instagram_url = models.URLField(_("Instagram"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn"), blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("secondary_email"),
+                FieldPanel("address"),
+                FieldPanel("organisation_number"),
+            ],
+            heading=_("Contact"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("bank_account"), FieldPanel("vipps_number")], heading=_("Donations")
+        ),
+        MultiFieldPanel(
+            [FieldPanel("facebook_url"), FieldPanel("instagram_url"), FieldPanel("linkedin_url")],
+            heading=_("Social media"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("organisation details")
+
+    @property
+    def social_links(self):
+        links = [
+            ("Facebook", self.facebook_url),
+            ("Instagram", self.instagram_url),
+            ("LinkedIn", self.linkedin_url),
+        ]
+        return [(name, url) for name, url in links if url]

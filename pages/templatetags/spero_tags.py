@@ -1,0 +1,38 @@
+from django import template
+from django.utils.formats import number_format
+from wagtail.models import Page, Site
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def menu_pages(context):
+    """The home page's live children marked "show in menus", in tree order."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return Page.objects.none()
+    return site.root_page.get_children().live().in_menu()
+
+
+@register.simple_tag(takes_context=True)
+def site_root(context):
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    return site.root_page if site else None
+
+
+@register.simple_tag
+def breadcrumb_pages(page):
+    """Ancestors from the home page down to the page's parent."""
+    return page.get_ancestors().filter(depth__gt=1)
+
+
+@register.filter
+def number(value):
+    """A figure the Norwegian way: 288 414 and 12,9 (no decimals when there are none)."""
+    if value is None or value == "":
+        return ""
+    decimals = 0 if value == int(value) else 2
+    formatted = number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    return formatted.rstrip("0").rstrip(",") if decimals else formatted

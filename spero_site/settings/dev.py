@@ -1,0 +1,10 @@
+"""Local development: SQLite, console e-mail and local-memory cache unless the environment says
+otherwise, so that a fresh clone runs with one command."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+
+from .base import *  # noqa: E402,F403

@@ -1,0 +1,42 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page, Site
+
+from pages.models import HomePage
+from tests.factories import make_image
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def root_page(db):
+    """The tree's root; made here when a transactional test has flushed the migration's one."""
+    root = Page.get_first_root_node()
+    return root or Page.add_root(instance=Page(title="Root", slug="root"))
+
+
+@pytest.fixture
+def home_page(root_page):
+    home = root_page.add_child(instance=HomePage(title="Spero foreningen", slug="spero"))
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home},
+    )
+    return home
+
+
+@pytest.fixture
+def demo_site(db):
+    """The full Norwegian demo content, as `make run` loads it."""
+    call_command("load_demo_content", stdout=io.StringIO())
+    return Site.objects.get(is_default_site=True)
+
+
+@pytest.fixture
+def image(db):
+    return make_image()
