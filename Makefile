@@ -1,4 +1,4 @@
-.PHONY: run test lint format messages
+.PHONY: run test lint format messages lock
 
 # Run the site on SQLite with demo content at http://127.0.0.1:8000 (admin at /admin/).
 run:
@@ -23,3 +23,8 @@ messages:
 	scripts/bootstrap.sh
 	.venv/bin/python manage.py makemessages -l nb --no-location --no-obsolete -i ".venv/*" -i "node_modules/*"
 	.venv/bin/python manage.py compilemessages -l nb -i ".venv/*"
+
+# Re-pin every package (with hashes) after changing pyproject.toml.
+lock:
+	uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements/base.txt
+	uv pip compile pyproject.toml --group dev --generate-hashes --python-version 3.11 -q -o requirements/dev.txt

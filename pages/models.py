@@ -357,6 +357,15 @@ class OrganisationSettings(BaseSiteSetting):
     facebook_url = models.URLField(_("Facebook"), blank=True)
     instagram_url = models.URLField(_("Instagram"), blank=True)
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy statement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Linked from the footer of every page."),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -366,6 +375,7 @@ class OrganisationSettings(BaseSiteSetting):
                 FieldPanel("secondary_email"),
                 FieldPanel("address"),
                 FieldPanel("organisation_number"),
+                FieldPanel("privacy_page"),
             ],
             heading=_("Contact"),
         ),

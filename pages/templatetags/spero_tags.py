@@ -1,24 +1,38 @@
 from django import template
 from django.utils.formats import number_format
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def menu_pages(context):
-    """The home page's live children marked "show in menus", in tree order."""
+def _site(context):
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
+    return Site.find_for_request(request) if request else None
+
+
+@register.simple_tag(takes_context=True)
+def menu_items(context):
+    """(page, aria-current) for the home page's live children marked "show in menus": "page"
+    for the page being shown, "true" for the section it is in."""
+    site = _site(context)
     if site is None:
-        return Page.objects.none()
-    return site.root_page.get_children().live().in_menu()
+        return []
+    current = context.get("page")
+    current_path = getattr(current, "path", "")
+    items = []
+    for item in site.root_page.get_children().live().in_menu():
+        state = None
+        if current_path == item.path:
+            state = "page"
+        elif current_path.startswith(item.path):
+            state = "true"
+        items.append((item, state))
+    return items
 
 
 @register.simple_tag(takes_context=True)
 def site_root(context):
-    request = context.get("request")
-    site = Site.find_for_request(request) if request else None
+    site = _site(context)
     return site.root_page if site else None
 
 

@@ -1,0 +1,68 @@
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from wagtail.rich_text import RichText
+
+from pages.models import (
+    ArticlePage,
+    CampaignPage,
+    ConferencePage,
+    ContactPage,
+    DonationPage,
+    EventIndexPage,
+    NewsIndexPage,
+    StandardPage,
+    StatisticsPage,
+)
+
+
+@pytest.fixture
+def tree(home_page):
+    """One page of every type, published, in the places they belong."""
+
+    def add(parent, page):
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        return page
+
+    pages = {
+        "standard": add(home_page, StandardPage(title="Visjon", slug="visjon")),
+        "campaign": add(
+            home_page,
+            CampaignPage(title="Stopp stigma", slug="stopp-stigma", hashtag="#StigmaEndsWithMe"),
+        ),
+        "statistics": add(home_page, StatisticsPage(title="Statistikk", slug="statistikk")),
+        "events": add(home_page, EventIndexPage(title="Arrangementer", slug="arrangementer")),
+        "donation": add(home_page, DonationPage(title="Gi en gave", slug="gi-en-gave")),
+        "contact": add(home_page, ContactPage(title="Kontakt", slug="kontakt")),
+        "news": add(home_page, NewsIndexPage(title="Nyheter", slug="nyheter")),
+    }
+    pages["conference"] = add(
+        pages["events"],
+        ConferencePage(
+            title="Jubileumskonferanse",
+            slug="jubileumskonferanse",
+            starts_on=datetime.date(2025, 10, 18),
+            location="Oslo",
+            organiser="Selvhjelp Norge",
+        ),
+    )
+    pages["article"] = add(
+        pages["news"],
+        ArticlePage(
+            title="Konferansen er fulltegnet",
+            slug="konferansen-er-fulltegnet",
+            date=datetime.date(2025, 9, 1),
+            intro=str(RichText("<p>Det er mulig å stå på venteliste.</p>")),
+        ),
+    )
+    pages["home"] = home_page
+    return pages
+
+
+@pytest.fixture
+def admin_client(client, db):
+    user = get_user_model().objects.create_superuser("redaktor", "r@example.org", "passord-123")
+    client.force_login(user)
+    return client
