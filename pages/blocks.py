@@ -10,6 +10,8 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from pages.charts import bar_chart
+
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
@@ -101,10 +103,22 @@ class CallToActionBlock(blocks.StructBlock):
         }
 
 
+class StatisticChooserBlock(SnippetChooserBlock):
+    """Fetches every chosen statistic in a body with its figures in two queries, however many
+    statistic blocks the body has."""
+
+    def __init__(self, **kwargs):
+        super().__init__("pages.Statistic", **kwargs)
+
+    def bulk_to_python(self, values):
+        objects = self.model_class.objects.prefetch_related("points").in_bulk(values)
+        return [objects.get(pk) for pk in values]
+
+
 class StatisticBlock(blocks.StructBlock):
     """One statistic: its figure for a year, or its whole series as a chart with a table."""
 
-    statistic = SnippetChooserBlock("pages.Statistic", label=_("Statistic"))
+    statistic = StatisticChooserBlock(label=_("Statistic"))
     year = blocks.IntegerBlock(
         label=_("Year"),
         required=False,
@@ -122,8 +136,12 @@ class StatisticBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context=parent_context)
         statistic = value["statistic"]
         if statistic is not None:
+            points = list(statistic.points.all())
+            context["points"] = points
             context["point"] = statistic.point_for(value["year"])
             context["year"] = value["year"] or (context["point"] and context["point"].year)
+            if value["display"] == "chart":
+                context["chart"] = bar_chart(points)
         return context
 
     def get_preview_value(self):
