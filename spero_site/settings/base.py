@@ -168,4 +168,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
+    # One line per background task run is noise at INFO; failures still show.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
 }

@@ -1,17 +1,21 @@
 """Production: DEBUG off and no default for anything secret or site-specific. A missing variable
 stops the start with a message that names it."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import env
-
+# Checked before base.py is read: base parses CACHE_URL and EMAIL_URL, and a blank one would
+# stop the start there with a message ("Invalid cache schema") that does not name it.
 REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CACHE_URL", "EMAIL_URL")
-_missing = [name for name in REQUIRED if not env.str(name, default="").strip()]
+_missing = [name for name in REQUIRED if not os.environ.get(name, "").strip()]
 if _missing:
     raise ImproperlyConfigured(
         "Missing required environment variable(s): " + ", ".join(_missing) + ". See docs/deploy.md."
     )
+
+from .base import *  # noqa: E402,F403
+from .base import env  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
