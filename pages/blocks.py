@@ -50,11 +50,18 @@ class FigureBlock(blocks.StructBlock):
     image = ImageBlock(label=_("Image"))
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
 
+    def get_preview_value(self):
+        from wagtail.images import get_image_model
+
+        image = get_image_model().objects.order_by("-created_at").first()
+        if image is not None:
+            image.contextual_alt_text, image.decorative = image.title, False
+        return blocks.StructValue(self, [("image", image), ("caption", "Bildetekst")])
+
     class Meta:
         icon = "image"
         label = _("Image")
         template = "pages/blocks/figure_block.html"
-        preview_value = {"image": None, "caption": "Bildetekst"}
 
 
 class QuoteBlock(blocks.StructBlock):
