@@ -41,4 +41,4 @@ fi
 
 export DATABASE_URL
 export DJANGO_SETTINGS_MODULE=spero_site.settings.test
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest -n auto --dist loadfile "$@"

@@ -8,7 +8,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 from pages import views as page_views
 
 urlpatterns = [
-    path("healthz", page_views.healthz, name="healthz"),
     path("robots.txt", page_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("sok/", page_views.search, name="search"),
