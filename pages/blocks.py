@@ -176,6 +176,9 @@ class PartnerBlock(blocks.StructBlock):
 
 class PartnersBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("Heading"), max_length=120)
+    text = blocks.TextBlock(
+        label=_("Text"), required=False, help_text=_("For example an invitation to new partners.")
+    )
     partners = blocks.ListBlock(PartnerBlock(), label=_("Partners and sponsors"))
 
     class Meta:

@@ -106,10 +106,14 @@ def statistic(title, year=None, display="figure"):
     return ("statistic", {"statistic": StatisticRef(title), "year": year, "display": display})
 
 
-def partners(heading, names=()):
+def partners(heading, text="", names=()):
     return (
         "partners",
-        {"heading": heading, "partners": [{"name": n, "logo": None, "url": ""} for n in names]},
+        {
+            "heading": heading,
+            "text": text,
+            "partners": [{"name": n, "logo": None, "url": ""} for n in names],
+        },
     )
 
 
@@ -313,7 +317,7 @@ HOME = PageSpec(
             "By joining forces to achieve our goals, we can turn hope into reality – leaving no "
             "one behind,",
             "Erna Solberg",
-            "statsminister, co-chair of the SDG Advocates group",
+            "statsminister, medleder for FNs SDG Advocates-gruppe",
         ),
         heading("Å ta vare på mennesket", "h3"),
         quote(
@@ -368,7 +372,11 @@ HOME = PageSpec(
             page="gi-en-gave",
         ),
         # The seed's partner strip names no one; editors add partners with their logos.
-        partners("Takk til våre partnere og sponsorer"),
+        partners(
+            "Takk til våre partnere og sponsorer",
+            "Arbeidet vårt er mulig takket være dem som støtter oss. Vil din bedrift eller "
+            "organisasjon bli partner eller sponsor? Ta gjerne kontakt med oss.",
+        ),
     ),
 )
 

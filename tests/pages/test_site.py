@@ -202,3 +202,40 @@ def test_home_page_query_count_does_not_grow_with_blocks(client, tree):
 def test_every_page_in_the_tree_is_reachable(client, tree):
     for page in Page.objects.live().descendant_of(tree["home"], inclusive=True):
         assert client.get(page.url).status_code == 200, page.url
+
+
+DEMO_PATHS = [
+    "/",
+    "/visjon/",
+    "/stopp-stigma/",
+    "/statistikk/",
+    "/arrangementer/",
+    "/arrangementer/jubileumskonferanse/",
+    "/nyheter/",
+    "/kontakt/",
+    "/gi-en-gave/",
+    "/personvern/",
+]
+
+
+def test_demo_pages_are_norwegian_load_only_own_resources_and_set_no_cookie(client, demo_site):
+    own_hosts = {"", "testserver", demo_site.hostname}
+    for path in DEMO_PATHS:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert not response.cookies, path
+        html = response.content.decode()
+        assert '<html lang="nb">' in html and "Hopp til innholdet" in html, path
+        collector = ResourceCollector()
+        collector.feed(html)
+        for url in collector.urls:
+            assert not url.startswith("inline-"), (path, url)
+            assert urlsplit(url).netloc in own_hosts, (path, url)
+
+
+def test_demo_home_page_has_quotes_statistics_and_the_partners_strip(client, demo_site):
+    html = client.get("/").content.decode()
+    assert html.count('class="quote"') == 4
+    assert html.count("stat stat-fact") == 4
+    assert "Takk til våre partnere og sponsorer" in html
+    assert 'href="/stopp-stigma/"' in html and 'href="/gi-en-gave/"' in html
