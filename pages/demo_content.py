@@ -23,6 +23,7 @@ from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
+from campaigns.models import Petition
 from pages.models import (
     ArticlePage,
     CampaignPage,
@@ -57,6 +58,30 @@ class PageRef:
 @dataclass(frozen=True)
 class StatisticRef:
     title: str
+
+
+@dataclass(frozen=True)
+class PetitionRef:
+    slug: str
+
+
+# The #StigmaEndsWithMe opprop the campaign page shows. The seeds give no goal; 1 000 is ours.
+PETITION = {
+    "slug": "stopp-stigma",
+    "title": "Opprop: Stopp stigma",
+    "text": "<p>Vi som skriver under, ber om at personer med rusavhengighet og psykiske lidelser "
+    "blir møtt med hjelp og respekt – ikke med straff og avvisning.</p>"
+    "<p>Ingen velger å bli avhengig eller å få en psykisk lidelse, og ingen skal være redd for "
+    "å søke hjelp. Vi ber politikere, hjelpeapparatet og hver og en av oss om å gjøre noe med "
+    "stigmaet. Det starter med meg.</p>",
+    "goal": 1000,
+    "show_signers": True,
+    "consent_text": "Jeg samtykker i at Spero foreningen lagrer navnet, e-postadressen og "
+    "postnummeret mitt for dette oppropet, slik personvernerklæringen beskriver. Jeg kan trekke "
+    "signaturen tilbake når som helst.",
+    "hashtag": "#StigmaEndsWithMe",
+    "share_text": "Jeg har skrevet under på oppropet mot stigma. Bli med du også!",
+}
 
 
 # Contact details from the seed front page, and the privacy statement the footer links to.
@@ -429,7 +454,7 @@ CAMPAIGN = PageSpec(
     model=CampaignPage,
     title="Stopp stigma",
     show_in_menus=True,
-    fields={"hashtag": "#StigmaEndsWithMe"},
+    fields={"hashtag": "#StigmaEndsWithMe", "petition": PetitionRef("stopp-stigma")},
     search_description="Bli med i kampanjen #StigmaEndsWithMe og skriv under på oppropet mot "
     "stigma knyttet til rus og psykisk helse.",
     listing_summary="Skriv under på oppropet og del bildene dine med #StigmaEndsWithMe.",
@@ -759,7 +784,8 @@ def load_demo_content():
     with transaction.atomic():
         root = ensure_tree_roots(report)
         statistics = {spec.title: ensure_statistic(spec, report) for spec in STATISTICS}
-        pages, created = ensure_pages(root, report)
+        petitions = {PETITION["slug"]: ensure_petition(report)}
+        pages, created = ensure_pages(root, report, petitions)
         for spec in PAGES:
             if spec.path in created:
                 publish(pages[spec.path], spec, pages, statistics)
@@ -814,7 +840,14 @@ def ensure_statistic(spec, report):
     return statistic
 
 
-def ensure_pages(root, report):
+def ensure_petition(report):
+    """The demo opprop; created only when no petition has its slug."""
+    petition, created = Petition.objects.get_or_create(slug=PETITION["slug"], defaults=PETITION)
+    (report.created if created else report.found).append(f"petition «{petition.title}»")
+    return petition
+
+
+def ensure_pages(root, report, petitions):
     """Every page in PAGES, found by slug under its parent or created as a draft.
 
     Returns the pages by path and the set of paths created in this run (to be filled and
@@ -841,7 +874,10 @@ def ensure_pages(root, report):
             intro=spec.intro,
             show_in_menus=spec.show_in_menus,
             live=False,
-            **spec.fields,
+            **{
+                name: petitions[value.slug] if isinstance(value, PetitionRef) else value
+                for name, value in spec.fields.items()
+            },
         )
         pages[spec.path] = parent.add_child(instance=page)
         created.add(spec.path)

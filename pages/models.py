@@ -115,10 +115,20 @@ class CampaignPage(BasePage):
     hashtag = models.CharField(
         _("hashtag"), max_length=60, blank=True, help_text=_("For example #StigmaEndsWithMe.")
     )
+    petition = models.ForeignKey(
+        "campaigns.Petition",
+        verbose_name=_("petition"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The opprop whose form, count and signers this page shows."),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("hashtag"),
+        FieldPanel("petition"),
         FieldPanel("intro"),
         FieldPanel("body"),
     ]
@@ -129,6 +139,14 @@ class CampaignPage(BasePage):
     class Meta:
         verbose_name = _("campaign page")
         verbose_name_plural = _("campaign pages")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.petition_id:
+            from campaigns.views import petition_context
+
+            context.update(petition_context(self.petition))
+        return context
 
 
 class StatisticsPage(BasePage):

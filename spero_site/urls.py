@@ -11,6 +11,7 @@ urlpatterns = [
     path("robots.txt", page_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("sok/", page_views.search, name="search"),
+    path("opprop/", include("campaigns.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumenter/", include(wagtaildocs_urls)),
 ]

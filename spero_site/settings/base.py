@@ -30,6 +30,9 @@ env = environ.Env(
     AWS_S3_CUSTOM_DOMAIN=(str, ""),
     SEARCH_CONFIG=(str, "norwegian"),
     LOG_LEVEL=(str, "INFO"),
+    IP_HASH_KEY=(str, ""),
+    NUM_PROXIES=(int, 0),
+    SIGNATURE_RETENTION_MONTHS=(int, 6),
 )
 
 DEBUG = env("DEBUG")
@@ -37,6 +40,12 @@ SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 SITE_BASE_URL = env("SITE_BASE_URL").rstrip("/")
+# Key for hashing IP addresses; falls back to SECRET_KEY. Rotating it forgets old hashes.
+IP_HASH_KEY = env("IP_HASH_KEY") or None
+# How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+NUM_PROXIES = env("NUM_PROXIES")
+# Signatures are anonymised this many months after their petition closes.
+SIGNATURE_RETENTION_MONTHS = env("SIGNATURE_RETENTION_MONTHS")
 
 INSTALLED_APPS = [
     "pages",

@@ -1,0 +1,244 @@
+"""Every rule that changes signatures or a petition's count. Each function is one transaction and
+raises a named exception when a rule says no. Views, admin views, commands and tasks call these.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from campaigns import tasks
+from campaigns.models import Petition, Signature
+from campaigns.postal_codes import place_for_postal_code
+
+CONFIRM_SALT = "campaigns.signature.confirm"
+WITHDRAW_SALT = "campaigns.signature.withdraw"
+CONFIRM_LINK_MAX_AGE = datetime.timedelta(days=7)
+UNCONFIRMED_RETENTION = datetime.timedelta(days=7)
+# A repeat signer gets at most one e-mail per this interval.
+EMAIL_RESEND_INTERVAL = datetime.timedelta(minutes=10)
+GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
+
+
+class PetitionClosed(Exception):
+    """The petition does not take signatures now."""
+
+
+class InvalidLink(Exception):
+    """A confirmation or withdrawal link that is forged, expired or no longer applies."""
+
+
+@dataclass(frozen=True)
+class SignatureData:
+    full_name: str
+    email: str
+    postal_code: str
+    show_publicly: bool
+    comment: str
+
+
+def normalize_email(email):
+    """One form per mailbox, so that a person signs once: case, "+tag" and, for Gmail, dots in
+    the local part do not make a new address."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in GMAIL_DOMAINS:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
+def confirm_token(signature):
+    return signing.dumps(signature.pk, salt=CONFIRM_SALT)
+
+
+def withdraw_token(signature):
+    return signing.dumps(signature.pk, salt=WITHDRAW_SALT)
+
+
+def _pk_from(token, salt, max_age=None):
+    try:
+        return int(signing.loads(token, salt=salt, max_age=max_age))
+    except (signing.BadSignature, TypeError, ValueError) as error:
+        raise InvalidLink from error
+
+
+def sign(petition, data, *, ip_hash, now=None):
+    """Take a signature, or a repeat of one, with the same outcome for the caller either way:
+    a new signer gets a confirmation e-mail; a repeat signer gets a fresh confirmation (still
+    unconfirmed) or a note that they have signed (confirmed), at most once per interval."""
+    now = now or timezone.now()
+    if not petition.is_open(now):
+        raise PetitionClosed
+    normalized = normalize_email(data.email)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                signature = Signature.objects.create(
+                    petition=petition,
+                    full_name=data.full_name,
+                    email=data.email.strip(),
+                    email_normalized=normalized,
+                    postal_code=data.postal_code,
+                    place=place_for_postal_code(data.postal_code),
+                    show_publicly=data.show_publicly,
+                    comment=data.comment,
+                    consent_version=petition.consent_version,
+                    consented_at=now,
+                    ip_hash=ip_hash,
+                    created_at=now,
+                    last_email_sent_at=now,
+                )
+        except IntegrityError:
+            repeat = Signature.objects.select_for_update().get(
+                petition=petition, email_normalized=normalized
+            )
+        else:
+            _send_on_commit(tasks.send_confirmation_email, signature)
+            return
+        if repeat.last_email_sent_at and now - repeat.last_email_sent_at < EMAIL_RESEND_INTERVAL:
+            return
+        if repeat.status == Signature.Status.UNCONFIRMED:
+            _send_on_commit(tasks.send_confirmation_email, repeat)
+        elif repeat.status == Signature.Status.CONFIRMED:
+            _send_on_commit(tasks.send_already_signed_email, repeat)
+        else:
+            return
+        repeat.last_email_sent_at = now
+        repeat.save(update_fields=["last_email_sent_at"])
+
+
+def _send_on_commit(task, signature):
+    transaction.on_commit(lambda: task.enqueue(signature.pk))
+
+
+def confirm(token, *, now=None):
+    """Confirm a signature from its e-mail link and count it once, however often the link is
+    used. Returns the signature."""
+    now = now or timezone.now()
+    pk = _pk_from(token, CONFIRM_SALT, max_age=CONFIRM_LINK_MAX_AGE)
+    with transaction.atomic():
+        signature = (
+            Signature.objects.select_for_update().select_related("petition").filter(pk=pk).first()
+        )
+        if signature is None or signature.status not in (
+            Signature.Status.UNCONFIRMED,
+            Signature.Status.CONFIRMED,
+        ):
+            raise InvalidLink
+        if signature.status == Signature.Status.CONFIRMED:
+            return signature
+        if not signature.petition.is_open(now):
+            raise PetitionClosed
+        signature.status = Signature.Status.CONFIRMED
+        signature.confirmed_at = now
+        signature.save(update_fields=["status", "confirmed_at"])
+        _change_count(signature.petition_id, +1, now)
+    signature.petition.refresh_from_db(fields=["signature_count", "count_updated_at"])
+    return signature
+
+
+def withdraw(token, *, now=None):
+    """Withdraw a signature from the link in its e-mail: its personal data is deleted at once
+    and, if it was counted, the count drops. Returns the petition."""
+    now = now or timezone.now()
+    pk = _pk_from(token, WITHDRAW_SALT)
+    with transaction.atomic():
+        signature = (
+            Signature.objects.select_for_update().select_related("petition").filter(pk=pk).first()
+        )
+        if signature is None or signature.status == Signature.Status.INVALIDATED:
+            raise InvalidLink
+        if signature.status == Signature.Status.WITHDRAWN:
+            return signature.petition
+        if signature.status == Signature.Status.CONFIRMED:
+            _change_count(signature.petition_id, -1, now)
+        signature.status = Signature.Status.WITHDRAWN
+        signature.wipe_personal_data(now)
+        signature.save()
+    return signature.petition
+
+
+def invalidate(signatures, *, now=None):
+    """Take fraudulent signatures out of the count (staff, by IP hash or e-mail domain).
+    Returns how many were invalidated."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = list(
+            Signature.objects.select_for_update()
+            .filter(pk__in=signatures.values("pk"))
+            .filter(status__in=[Signature.Status.UNCONFIRMED, Signature.Status.CONFIRMED])
+            .order_by("pk")
+            .values_list("pk", "petition_id", "status")
+        )
+        confirmed_per_petition = {}
+        for _, petition_id, status in locked:
+            if status == Signature.Status.CONFIRMED:
+                confirmed_per_petition[petition_id] = confirmed_per_petition.get(petition_id, 0) + 1
+        Signature.objects.filter(pk__in=[pk for pk, _, _ in locked]).update(
+            status=Signature.Status.INVALIDATED
+        )
+        for petition_id, count in sorted(confirmed_per_petition.items()):
+            _change_count(petition_id, -count, now)
+    return len(locked)
+
+
+def set_comment_approval(signatures, approved):
+    """Staff approve (or withdraw approval of) public comments. Returns how many changed."""
+    with transaction.atomic():
+        return signatures.exclude(comment="").update(comment_approved=approved)
+
+
+def _change_count(petition_id, delta, now):
+    Petition.objects.filter(pk=petition_id).update(
+        signature_count=F("signature_count") + delta, count_updated_at=now
+    )
+
+
+def purge_unconfirmed(*, now=None, dry_run=False):
+    """Delete signatures never confirmed within UNCONFIRMED_RETENTION. Returns how many."""
+    now = now or timezone.now()
+    stale = Signature.objects.filter(
+        status=Signature.Status.UNCONFIRMED, created_at__lt=now - UNCONFIRMED_RETENTION
+    )
+    if dry_run:
+        return stale.count()
+    with transaction.atomic():
+        deleted, _ = stale.delete()
+    return deleted
+
+
+def months_before(moment, months):
+    """The same day and time `months` calendar months earlier (the month's last day when the
+    day does not exist there)."""
+    month_index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for day in range(moment.day, 27, -1):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    return moment.replace(year=year, month=month, day=min(moment.day, 28))
+
+
+def anonymise_closed_petitions(*, now=None, dry_run=False):
+    """Wipe the personal data of every signature whose petition closed more than
+    SIGNATURE_RETENTION_MONTHS ago; rows and counts stay. Returns how many were anonymised."""
+    now = now or timezone.now()
+    cutoff = months_before(now, settings.SIGNATURE_RETENTION_MONTHS)
+    due = Signature.objects.filter(
+        petition__closes_at__lt=cutoff, anonymised_at__isnull=True
+    ).exclude(status=Signature.Status.WITHDRAWN)
+    if dry_run:
+        return due.count()
+    with transaction.atomic():
+        return due.update(**Signature.WIPED, anonymised_at=now)
+
+
+def recount(petition):
+    """The exact count from the signature table, for checks and repairs (never on a page)."""
+    return Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED).count()

@@ -1,0 +1,152 @@
+"""HTTP for the opprop. Rules live in campaigns/services.py."""
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from campaigns import services
+from campaigns.forms import SignatureForm
+from campaigns.models import Petition, Signature
+from spero_site.abuse import ip_hash, within_limit
+
+LATEST_SIGNERS = 10
+# Per keyed IP hash and per normalised e-mail: generous for families and offices behind one
+# address, tight enough to stop a script.
+SIGN_LIMIT_PER_IP = (30, 10 * 60)
+SIGN_LIMIT_PER_EMAIL = (5, 60 * 60)
+
+
+def petition_context(petition, form=None):
+    """What a campaign page needs to show a petition: its form (while open), count and the
+    latest signers who chose to be shown."""
+    context = {"petition": petition, "petition_open": petition.is_open()}
+    if context["petition_open"]:
+        context["signature_form"] = form or SignatureForm(petition=petition)
+    if petition.show_signers:
+        context["latest_signers"] = list(
+            Signature.objects.filter(
+                petition=petition, status=Signature.Status.CONFIRMED, show_publicly=True
+            )
+            .order_by("-confirmed_at", "-pk")
+            .only("full_name", "place", "comment", "comment_approved", "confirmed_at")[
+                :LATEST_SIGNERS
+            ]
+        )
+    return context
+
+
+def _campaign_page(petition):
+    from pages.models import CampaignPage
+
+    page = CampaignPage.objects.live().filter(petition=petition).first()
+    if page is None:
+        raise Http404
+    return page
+
+
+@require_POST
+def sign(request, slug):
+    petition = get_object_or_404(Petition, slug=slug)
+    form = SignatureForm(request.POST, petition=petition)
+    status = 400
+    if form.is_valid():
+        if form.is_bot():
+            return redirect("campaigns:check_email", slug=slug)
+        data = form.signature_data()
+        if not (
+            within_limit("sign-ip", ip_hash(request), *SIGN_LIMIT_PER_IP)
+            and within_limit(
+                "sign-email", services.normalize_email(data.email), *SIGN_LIMIT_PER_EMAIL
+            )
+        ):
+            form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
+            status = 429
+        else:
+            try:
+                services.sign(petition, data, ip_hash=ip_hash(request))
+            except services.PetitionClosed:
+                form.add_error(None, _("This petition is closed and takes no more signatures."))
+            else:
+                return redirect("campaigns:check_email", slug=slug)
+    page = _campaign_page(petition)
+    context = page.get_context(request) | petition_context(petition, form)
+    return TemplateResponse(request, page.get_template(request), context, status=status)
+
+
+@require_GET
+def check_email(request, slug):
+    petition = get_object_or_404(Petition, slug=slug)
+    return render(request, "campaigns/check_email.html", {"petition": petition})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, slug, token):
+    """GET shows a button; only its POST confirms, so a mail scanner following the link
+    confirms nothing."""
+    petition = get_object_or_404(Petition, slug=slug)
+    if request.method == "POST":
+        try:
+            services.confirm(token)
+        except services.InvalidLink:
+            return _invalid_link(request, petition)
+        except services.PetitionClosed:
+            return render(request, "campaigns/closed.html", {"petition": petition}, status=410)
+        return redirect("campaigns:thanks", slug=slug)
+    return render(request, "campaigns/confirm.html", {"petition": petition})
+
+
+@require_GET
+def thanks(request, slug):
+    from pages.models import DonationPage
+
+    petition = get_object_or_404(Petition, slug=slug)
+    return render(
+        request,
+        "campaigns/thanks.html",
+        {
+            "petition": petition,
+            "share_url": _campaign_page(petition).full_url,
+            "donation_page": DonationPage.objects.live().first(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request, slug, token):
+    petition = get_object_or_404(Petition, slug=slug)
+    if request.method == "POST":
+        try:
+            services.withdraw(token)
+        except services.InvalidLink:
+            return _invalid_link(request, petition)
+        return redirect("campaigns:withdrawn", slug=slug)
+    return render(request, "campaigns/withdraw.html", {"petition": petition})
+
+
+@require_GET
+def withdrawn(request, slug):
+    petition = get_object_or_404(Petition, slug=slug)
+    return render(request, "campaigns/withdrawn.html", {"petition": petition})
+
+
+@require_GET
+@cache_control(public=True, max_age=5)
+def count(request, slug):
+    """The live count: one indexed row read, never a COUNT over the signatures."""
+    values = get_object_or_404(
+        Petition.objects.values("signature_count", "goal", "count_updated_at"), slug=slug
+    )
+    return JsonResponse(
+        {
+            "count": values["signature_count"],
+            "goal": values["goal"],
+            "updated": values["count_updated_at"].isoformat(),
+        }
+    )
+
+
+def _invalid_link(request, petition):
+    return render(request, "campaigns/invalid_link.html", {"petition": petition}, status=400)

@@ -1,0 +1,42 @@
+"""Shared protections for public forms: keyed IP hashes and rate limits on the shared cache.
+
+Every check fails closed: when the cache cannot answer, the request is treated as over the limit.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+
+logger = logging.getLogger(__name__)
+
+
+def client_ip(request):
+    """The client's address. Behind NUM_PROXIES trusted proxies it is taken from
+    X-Forwarded-For, counting from the right so that a client cannot forge it."""
+    if settings.NUM_PROXIES:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= settings.NUM_PROXIES:
+            return forwarded[-settings.NUM_PROXIES]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def ip_hash(request):
+    """A keyed hash of the client's address: stable enough to rate limit and review abuse,
+    useless for finding the address without the key. The address itself is never stored."""
+    return salted_hmac("spero.ip-hash", client_ip(request), secret=settings.IP_HASH_KEY).hexdigest()
+
+
+def within_limit(scope, key, limit, window_seconds):
+    """Count one attempt for (scope, key); True while at most `limit` attempts were made in the
+    window."""
+    cache_key = f"ratelimit:{scope}:{salted_hmac('spero.ratelimit', key).hexdigest()}"
+    try:
+        cache.add(cache_key, 0, timeout=window_seconds)
+        attempts = cache.incr(cache_key)
+    except Exception:  # noqa: BLE001 - any cache failure must refuse, not let through
+        logger.exception("Rate limit cache unavailable; refusing %s", scope)
+        return False
+    return attempts <= limit
