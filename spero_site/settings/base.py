@@ -33,6 +33,7 @@ env = environ.Env(
     IP_HASH_KEY=(str, ""),
     NUM_PROXIES=(int, 0),
     SIGNATURE_RETENTION_MONTHS=(int, 6),
+    TASK_BACKEND=(str, ""),
 )
 
 DEBUG = env("DEBUG")
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
+    "django_tasks_db",
     "modelcluster",
     "taggit",
     "django_filters",
@@ -116,9 +118,13 @@ vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Slow work (e-mail, search indexing) goes through django-tasks; it runs at once unless an
-# environment sets a queued backend.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Slow work (e-mail, search indexing) goes through django-tasks: "immediate" runs it at once in
+# the request (dev and test); "database" queues it for `manage.py db_worker` (production).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASK_BACKEND") or "immediate"]}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -24,6 +24,8 @@ DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CACHES = {"default": env.cache_url("CACHE_URL")}
+# E-mail and other slow work are queued in the database and sent by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASK_BACKEND") or "database"]}}  # noqa: F405
 
 # TLS ends at the proxy in front of the app; trust its header for the scheme.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
