@@ -2,7 +2,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.services import SignatureData
+from campaigns.models import Signature
+from campaigns.services import SignatureData, normalize_email
 
 postal_code_validator = RegexValidator(
     r"^[0-9]{4}\Z", _("Enter a postal code of four digits, for example 5003.")
@@ -52,8 +53,6 @@ class SignatureForm(forms.Form):
     consent = forms.BooleanField(
         error_messages={"required": _("You must agree before you can sign.")},
     )
-    # A field people never see; software that fills in every field gives itself away.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
 
     def __init__(self, *args, petition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,8 +72,12 @@ class SignatureForm(forms.Form):
             raise forms.ValidationError(_("Enter your full name."))
         return name
 
-    def is_bot(self):
-        return bool(self.cleaned_data.get("website"))
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        # Lower-casing can lengthen an address ("İ" becomes two characters); it must still fit.
+        if len(normalize_email(email)) > Signature._meta.get_field("email").max_length:
+            raise forms.ValidationError(self.fields["email"].error_messages["invalid"])
+        return email
 
     def signature_data(self):
         data = self.cleaned_data

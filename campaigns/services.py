@@ -62,7 +62,7 @@ def withdraw_token(signature):
 def _pk_from(token, salt, max_age=None):
     try:
         return int(signing.loads(token, salt=salt, max_age=max_age))
-    except (signing.BadSignature, TypeError, ValueError) as error:
+    except (signing.BadSignature, TypeError, ValueError, OverflowError) as error:
         raise InvalidLink from error
 
 
@@ -230,15 +230,35 @@ def anonymise_closed_petitions(*, now=None, dry_run=False):
     SIGNATURE_RETENTION_MONTHS ago; rows and counts stay. Returns how many were anonymised."""
     now = now or timezone.now()
     cutoff = months_before(now, settings.SIGNATURE_RETENTION_MONTHS)
+    # Withdrawn ones are wiped already; unconfirmed ones are purged by purge_unconfirmed.
     due = Signature.objects.filter(
-        petition__closes_at__lt=cutoff, anonymised_at__isnull=True
-    ).exclude(status=Signature.Status.WITHDRAWN)
+        petition__closes_at__lt=cutoff,
+        anonymised_at__isnull=True,
+        status__in=[Signature.Status.CONFIRMED, Signature.Status.INVALIDATED],
+    )
     if dry_run:
         return due.count()
     with transaction.atomic():
         return due.update(**Signature.WIPED, anonymised_at=now)
 
 
+def enforce_retention(*, now=None, dry_run=False):
+    """Both retention rules at one moment (they touch disjoint signatures). Returns how many
+    signatures each changed, or would change with dry_run."""
+    now = now or timezone.now()
+    return {
+        "anonymised": anonymise_closed_petitions(now=now, dry_run=dry_run),
+        "purged": purge_unconfirmed(now=now, dry_run=dry_run),
+    }
+
+
 def recount(petition):
     """The exact count from the signature table, for checks and repairs (never on a page)."""
     return Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED).count()
+
+
+def reject_comments(signatures):
+    """Staff reject public comments. A rejected comment is never shown, so it is deleted rather
+    than kept. Returns how many were rejected."""
+    with transaction.atomic():
+        return signatures.exclude(comment="").update(comment="", comment_approved=False)

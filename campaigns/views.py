@@ -17,6 +17,9 @@ LATEST_SIGNERS = 10
 # address, tight enough to stop a script.
 SIGN_LIMIT_PER_IP = (30, 10 * 60)
 SIGN_LIMIT_PER_EMAIL = (5, 60 * 60)
+# A field people never see (templates/campaigns/includes/petition.html); software that fills in
+# every field gives itself away, and gets the same answer as everyone else.
+HONEYPOT_FIELD = "website"
 
 
 def petition_context(petition, form=None):
@@ -50,11 +53,11 @@ def _campaign_page(petition):
 @require_POST
 def sign(request, slug):
     petition = get_object_or_404(Petition, slug=slug)
+    if request.POST.get(HONEYPOT_FIELD):
+        return redirect("campaigns:check_email", slug=slug)
     form = SignatureForm(request.POST, petition=petition)
     status = 400
     if form.is_valid():
-        if form.is_bot():
-            return redirect("campaigns:check_email", slug=slug)
         data = form.signature_data()
         if not (
             within_limit("sign-ip", ip_hash(request), *SIGN_LIMIT_PER_IP)
