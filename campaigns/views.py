@@ -85,20 +85,26 @@ def check_email(request, slug):
     return render(request, "campaigns/check_email.html", {"petition": petition})
 
 
+def _link_with_button(request, slug, token, action, template, done_view):
+    """A link from a signer's e-mail: GET shows a page with a button, and only the button's
+    POST acts, so a mail scanner that follows links changes nothing."""
+    petition = get_object_or_404(Petition, slug=slug)
+    if request.method != "POST":
+        return render(request, template, {"petition": petition})
+    try:
+        action(token)
+    except services.InvalidLink:
+        return render(request, "campaigns/invalid_link.html", {"petition": petition}, status=400)
+    except services.PetitionClosed:
+        return render(request, "campaigns/closed.html", {"petition": petition}, status=410)
+    return redirect(done_view, slug=slug)
+
+
 @require_http_methods(["GET", "POST"])
 def confirm(request, slug, token):
-    """GET shows a button; only its POST confirms, so a mail scanner following the link
-    confirms nothing."""
-    petition = get_object_or_404(Petition, slug=slug)
-    if request.method == "POST":
-        try:
-            services.confirm(token)
-        except services.InvalidLink:
-            return _invalid_link(request, petition)
-        except services.PetitionClosed:
-            return render(request, "campaigns/closed.html", {"petition": petition}, status=410)
-        return redirect("campaigns:thanks", slug=slug)
-    return render(request, "campaigns/confirm.html", {"petition": petition})
+    return _link_with_button(
+        request, slug, token, services.confirm, "campaigns/confirm.html", "campaigns:thanks"
+    )
 
 
 @require_GET
@@ -119,14 +125,9 @@ def thanks(request, slug):
 
 @require_http_methods(["GET", "POST"])
 def withdraw(request, slug, token):
-    petition = get_object_or_404(Petition, slug=slug)
-    if request.method == "POST":
-        try:
-            services.withdraw(token)
-        except services.InvalidLink:
-            return _invalid_link(request, petition)
-        return redirect("campaigns:withdrawn", slug=slug)
-    return render(request, "campaigns/withdraw.html", {"petition": petition})
+    return _link_with_button(
+        request, slug, token, services.withdraw, "campaigns/withdraw.html", "campaigns:withdrawn"
+    )
 
 
 @require_GET
@@ -149,7 +150,3 @@ def count(request, slug):
             "updated": values["count_updated_at"].isoformat(),
         }
     )
-
-
-def _invalid_link(request, petition):
-    return render(request, "campaigns/invalid_link.html", {"petition": petition}, status=400)
