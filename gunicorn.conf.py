@@ -37,10 +37,10 @@ graceful_timeout = 25
 # Idle keep-alive connections from the proxy; keep the proxy's own idle timeout shorter.
 keepalive = 5
 
-# Recycle each worker after some requests so a slow leak never grows; the jitter keeps the
-# workers from all restarting at the same moment.
-max_requests = 1000
-max_requests_jitter = 100
+# No periodic recycling: under load every worker reached its request limit within a second of
+# the others, and the site answered nothing for 8-11 s while they restarted
+# (docs/performance.md). Memory is watched by the container's limits instead.
+max_requests = 0
 
 # Addresses of the proxies whose X-Forwarded-* headers gunicorn believes. Django itself trusts
 # X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER), so the app port must only be reachable by them.

@@ -122,7 +122,12 @@ def confirm(token, *, now=None):
     pk = _pk_from(token, CONFIRM_SALT, max_age=CONFIRM_LINK_MAX_AGE)
     with transaction.atomic():
         signature = (
-            Signature.objects.select_for_update().select_related("petition").filter(pk=pk).first()
+            # Lock the signature only: the count changes by an atomic UPDATE, so confirmations of
+            # different signatures need not wait for each other on the petition row.
+            Signature.objects.select_for_update(of=("self",))
+            .select_related("petition")
+            .filter(pk=pk)
+            .first()
         )
         if signature is None or signature.status not in (
             Signature.Status.UNCONFIRMED,
@@ -148,7 +153,12 @@ def withdraw(token, *, now=None):
     pk = _pk_from(token, WITHDRAW_SALT)
     with transaction.atomic():
         signature = (
-            Signature.objects.select_for_update().select_related("petition").filter(pk=pk).first()
+            # Lock the signature only: the count changes by an atomic UPDATE, so confirmations of
+            # different signatures need not wait for each other on the petition row.
+            Signature.objects.select_for_update(of=("self",))
+            .select_related("petition")
+            .filter(pk=pk)
+            .first()
         )
         if signature is None or signature.status == Signature.Status.INVALIDATED:
             raise InvalidLink
