@@ -1,4 +1,4 @@
-.PHONY: run test lint format messages lock
+.PHONY: run test lint format messages lock bench
 
 # Run the site on SQLite with demo content at http://127.0.0.1:8000 (admin at /admin/).
 run:
@@ -28,3 +28,9 @@ messages:
 lock:
 	uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements/base.txt
 	uv pip compile pyproject.toml --group dev --generate-hashes --python-version 3.11 -q -o requirements/dev.txt
+
+# Load benchmark: gunicorn with production settings and PostgreSQL on loopback, a load generator
+# in a second process; results in bench/results/ (see docs/performance.md).
+bench:
+	scripts/bootstrap.sh
+	.venv/bin/python -m bench.run $(BENCH_ARGS)

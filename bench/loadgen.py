@@ -1,0 +1,296 @@
+"""Load generator for the benchmark, run as a separate process by bench/run.py:
+
+    python -m bench.loadgen SPEC.json > RESULT.json
+
+It has no Django in it. N threads each keep one keep-alive HTTP/1.1 connection to the server
+under test (loopback only), fetch the CSRF cookie and form token once from a form page, and then
+send requests until the phase's count or its time limit is reached, whichever comes first.
+
+The spec (JSON):
+    host, port            server address (must be a loopback address)
+    kind                  "form_post": POST the signing form's fields to `path`;
+                          "token_post": POST only the CSRF token to each of `paths`;
+                          "get": GET `path`
+    path / paths          target path, or one path per request ("token_post")
+    csrf_path             page whose form gives the CSRF cookie and token (POST kinds)
+    expect_status         the status that counts as success
+    expect_location       for redirects: the Location the success must point to
+    count, duration       at most this many requests, for at most this many seconds
+    concurrency           threads (connections)
+    email_pattern         "form_post": address of request i, e.g. "bench-abc-{i}@bench.invalid"
+    first_index           "form_post": i of the first request (to keep phases apart)
+    forwarded_for         send X-Forwarded-For with one address per request (client spread)
+    headers               extra headers for every request
+
+On stdout: a line "ready" when the timed part starts, a line "done" when it ends, then the
+result as one line of JSON: totals, latency percentiles of successful requests, throughput
+per whole second, error kinds, the client's own CPU use and, for POST kinds, the indexes of the
+requests the server acknowledged (so that run.py can check that each one was stored).
+"""
+
+import http.client
+import ipaddress
+import itertools
+import json
+import re
+import resource
+import sys
+import threading
+import time
+from collections import Counter
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# Errors after which a reused keep-alive connection is known to have been closed by the server
+# before it read the request (a gunicorn worker recycled after max_requests, an idle timeout):
+# the request is sent again once on a new connection, as browsers and proxies do.
+STALE_CONNECTION_ERRORS = (
+    http.client.RemoteDisconnected,
+    BrokenPipeError,
+    ConnectionResetError,
+)
+CONNECT_TIMEOUT = 30
+
+
+class Client:
+    """One keep-alive connection with the CSRF cookie and token of one visitor."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.conn = None
+        self.used = False
+        self.cookie = ""
+        self.token = ""
+        self.reconnects = 0
+
+    def _connect(self):
+        if self.conn is not None:
+            self.conn.close()
+        self.conn = http.client.HTTPConnection(
+            self.spec["host"], self.spec["port"], timeout=CONNECT_TIMEOUT
+        )
+        self.used = False
+
+    def request(self, method, path, body=None, headers=None):
+        """Returns (status, Location, body bytes, Set-Cookie headers)."""
+        if self.conn is None:
+            self._connect()
+        headers = {**self.spec.get("headers", {}), **(headers or {})}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        for attempt in (1, 2):
+            reused = self.used
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+            except STALE_CONNECTION_ERRORS:
+                self._connect()
+                if not reused or attempt == 2:
+                    raise
+                self.reconnects += 1
+                continue
+            except Exception:
+                self._connect()
+                raise
+            self.used = True
+            if response.will_close:
+                self._connect()
+            return (
+                response.status,
+                response.getheader("Location", ""),
+                data,
+                response.headers.get_all("Set-Cookie") or [],
+            )
+        raise AssertionError("unreachable")
+
+    def fetch_csrf(self):
+        status, _, body, set_cookies = self.request("GET", self.spec["csrf_path"])
+        if status != 200:
+            raise RuntimeError(f"GET {self.spec['csrf_path']} answered {status}")
+        cookies = SimpleCookie()
+        for header in set_cookies:
+            cookies.load(header)
+        if "csrftoken" not in cookies:
+            raise RuntimeError("the form page set no CSRF cookie")
+        match = TOKEN_RE.search(body.decode("utf-8", "replace"))
+        if match is None:
+            raise RuntimeError("the form page has no CSRF token")
+        self.cookie = f"csrftoken={cookies['csrftoken'].value}"
+        self.token = match.group(1)
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+
+
+def forwarded_address(index):
+    # 10.0.0.0/8 has 16.7 million addresses: one per request keeps every address far below the
+    # per-address rate limit, as many visitors behind one proxy would be.
+    return str(ipaddress.IPv4Address(0x0A000000 + 1 + index))
+
+
+def form_body(spec, index, token):
+    return urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "full_name": f"Bench Signer {index}",
+            "email": spec["email_pattern"].format(i=index),
+            "postal_code": "5003",
+            "show_publicly": "on" if index % 2 else "",
+            "comment": "",
+            "consent": "on",
+            "website": "",
+        }
+    )
+
+
+def run(spec):
+    kind = spec["kind"]
+    paths = spec.get("paths")
+    count = min(spec["count"], len(paths)) if kind == "token_post" else spec["count"]
+    first_index = spec.get("first_index", 0)
+    counter = itertools.count()
+    lock = threading.Lock()
+    latencies, acknowledged, finished_at = [], [], []
+    statuses, errors = Counter(), Counter()
+    sent = [0]
+    clients = [Client(spec) for _ in range(spec["concurrency"])]
+    start = {}
+    # The clock starts when every client has its CSRF token, not before.
+    ready = threading.Barrier(
+        len(clients) + 1, action=lambda: start.__setitem__("t", time.perf_counter())
+    )
+
+    def worker(client):
+        try:
+            if kind != "get":
+                client.fetch_csrf()
+        except Exception as error:  # noqa: BLE001 - counted and reported, never hidden
+            with lock:
+                errors[f"csrf: {type(error).__name__}: {error}"] += 1
+            ready.wait()
+            return
+        ready.wait()
+        deadline = start["t"] + spec["duration"]
+        while True:
+            n = next(counter)
+            if n >= count or time.perf_counter() >= deadline:
+                break
+            index = first_index + n
+            headers = {}
+            if spec.get("forwarded_for"):
+                headers["X-Forwarded-For"] = forwarded_address(index)
+            if kind == "get":
+                method, path, body = "GET", spec["path"], None
+            else:
+                method = "POST"
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+                if kind == "form_post":
+                    path, body = spec["path"], form_body(spec, index, client.token)
+                else:
+                    path, body = paths[n], urlencode({"csrfmiddlewaretoken": client.token})
+            with lock:
+                sent[0] += 1
+            began = time.perf_counter()
+            try:
+                status, location, _, _ = client.request(method, path, body, headers)
+            except Exception as error:  # noqa: BLE001 - counted and reported, never hidden
+                with lock:
+                    errors[type(error).__name__] += 1
+                continue
+            ended = time.perf_counter()
+            ok = status == spec["expect_status"] and (
+                not spec.get("expect_location") or location == spec["expect_location"]
+            )
+            with lock:
+                statuses[status] += 1
+                if ok:
+                    latencies.append(ended - began)
+                    finished_at.append(ended - start["t"])
+                    if kind != "get":
+                        acknowledged.append(index)
+                else:
+                    errors[f"HTTP {status} {location}".strip()] += 1
+
+    threads = [threading.Thread(target=worker, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    ready.wait()
+    usage_before = resource.getrusage(resource.RUSAGE_SELF)
+    print("ready", flush=True)  # bench/run.py starts measuring server CPU here
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start["t"]
+    usage_after = resource.getrusage(resource.RUSAGE_SELF)
+    print("done", flush=True)  # ... and stops here
+    for client in clients:
+        client.close()
+
+    cpu = (usage_after.ru_utime - usage_before.ru_utime) + (
+        usage_after.ru_stime - usage_before.ru_stime
+    )
+    return {
+        "kind": kind,
+        "concurrency": spec["concurrency"],
+        "requests": sent[0],
+        "ok": len(latencies),
+        "errors": sum(errors.values()),
+        "error_kinds": dict(errors),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "reconnects": sum(client.reconnects for client in clients),
+        "elapsed_s": round(elapsed, 3),
+        "rps": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
+        "latency_ms": percentiles(latencies),
+        "per_second": per_second(finished_at, elapsed),
+        "client_cpu_s": round(cpu, 2),
+        "acknowledged": sorted(acknowledged),
+    }
+
+
+def percentiles(values):
+    if not values:
+        return {}
+    ordered = sorted(values)
+
+    def at(fraction):
+        # Nearest rank.
+        return round(1000 * ordered[min(len(ordered) - 1, int(fraction * len(ordered)))], 1)
+
+    return {
+        "p50": at(0.50),
+        "p95": at(0.95),
+        "p99": at(0.99),
+        "max": round(1000 * ordered[-1], 1),
+        "mean": round(1000 * sum(ordered) / len(ordered), 1),
+    }
+
+
+def per_second(finished_at, elapsed):
+    """Successful requests finished in each whole second of the phase (the last, partial second
+    left out), and the lowest and median of them: how steady the rate was."""
+    whole = int(elapsed)
+    buckets = [0] * whole
+    for moment in finished_at:
+        if int(moment) < whole:
+            buckets[int(moment)] += 1
+    ordered = sorted(buckets)
+    return {
+        "buckets": buckets,
+        "min": ordered[0] if ordered else None,
+        "median": ordered[len(ordered) // 2] if ordered else None,
+    }
+
+
+def main(argv):
+    with open(argv[1], encoding="utf-8") as file:
+        spec = json.load(file)
+    if not ipaddress.ip_address(spec["host"]).is_loopback:
+        raise SystemExit("the benchmark only loads a server on a loopback address")
+    json.dump(run(spec), sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,958 @@
+"""Signing benchmark: how many signatures per second the site takes on this machine with the
+production setup, and whether every acknowledged signature is stored, once, and counted right.
+
+    make bench                       (or: .venv/bin/python -m bench.run --help)
+
+What it does, all on loopback and bounded in count and time:
+
+1. creates a fresh PostgreSQL database (spero_bench_<random>) on the server of
+   BENCH_DATABASE_URL or DATABASE_URL (or the one scripts/find_postgres.py finds), migrates it,
+   loads the demo content (the "stopp-stigma" petition and its campaign page) and collects the
+   static files into a temporary directory;
+2. starts gunicorn with gunicorn.conf.py and the production settings (bench/settings.py adds
+   only a baseline view), with the cache on Redis when one answers on 127.0.0.1:6379 (as in
+   production: rate limits shared by all workers) or else local memory, and the e-mail backend
+   discarding messages (dummymail://);
+3. drives it from a second process (bench/loadgen.py) with N concurrent keep-alive connections,
+   each fetching the CSRF cookie and token once from /stopp-stigma/:
+     - baseline: the cheapest CSRF-checked form POST Django can answer (bench/views.py);
+     - sign (queued e-mail): the real form, TASK_BACKEND=database as in production, with
+       `manage.py db_worker` running beside it as the compose worker service does;
+     - count.json and the campaign page (GET), as a bonus;
+     - confirm: POSTs the confirmation link of every acknowledged signature;
+     - sign (e-mail in the request): the same form after a restart with TASK_BACKEND=immediate;
+   Requests come from one X-Forwarded-For address each (NUM_PROXIES=1, as behind the
+   production proxy), so the per-address rate limit sees many visitors, not one script.
+   For each phase it also reads from /proc the CPU time that gunicorn, the e-mail worker, the
+   bench database's PostgreSQL backends and the client used, per successful request, and how
+   much of the machine other processes took meanwhile: on a shared machine the rates move with
+   the neighbours' load, the CPU cost per request much less.
+4. checks: every acknowledged signature (302 to sjekk-e-posten) is stored, none twice; each
+   queued one has its confirmation e-mail task and the worker ran them all; after confirming
+   every one, Petition.signature_count == recount() == the number of signatures, and
+   count.json says the same;
+5. writes bench/results/<timestamp>-sign.json, prints a table, stops every process it started
+   and drops the database (also on failure, Ctrl-C or SIGTERM).
+
+Exit status: 0 when every correctness check holds (whatever the speed), 1 when one fails.
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import runpy
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from contextlib import ExitStack
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS_DIR = BASE_DIR / "bench" / "results"
+WSGI_APP = "spero_site.wsgi:application"
+SLUG = "stopp-stigma"
+CAMPAIGN_PATH = f"/{SLUG}/"
+SIGN_PATH = f"/opprop/{SLUG}/signer/"
+CHECK_EMAIL_PATH = f"/opprop/{SLUG}/sjekk-e-posten/"
+THANKS_PATH = f"/opprop/{SLUG}/takk/"
+COUNT_PATH = f"/opprop/{SLUG}/count.json"
+BASELINE_PATH = "/bench/baseline/"
+EMAIL_DOMAIN = "bench.invalid"  # reserved: never delivered anywhere
+# Request index ranges of the signing phases, so that their e-mail addresses never collide.
+INDEX_BASE = {
+    "warmup": 0,
+    "sign_queued": 1_000_000,
+    "warmup_immediate": 2_000_000,
+    "sign_immediate": 3_000_000,
+}
+REDIS_URL = "redis://127.0.0.1:6379/0"
+TARGET_SIGNATURES_PER_S = 300
+STEP_TIMEOUT = 600  # seconds for migrate, demo content, collectstatic
+SERVER_START_TIMEOUT = 60
+SERVER_STOP_TIMEOUT = 30
+DRAIN_TIMEOUT = 120  # seconds the e-mail worker gets to empty the queue
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--signatures", type=int, default=3000, help="per signing phase")
+    parser.add_argument("--duration", type=float, default=20, help="max seconds per phase")
+    parser.add_argument("--concurrency", type=int, default=32, help="client connections")
+    parser.add_argument("--baseline-requests", type=int, default=6000)
+    parser.add_argument("--get-requests", type=int, default=6000, help="count.json and page")
+    parser.add_argument("--cache", choices=["auto", "redis", "locmem"], default="auto")
+    parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: gunicorn.conf.py)")
+    parser.add_argument("--threads", type=int, help="GUNICORN_THREADS (default: gunicorn.conf.py)")
+    parser.add_argument(
+        "--gunicorn-args",
+        default="",
+        help='extra gunicorn options to try, e.g. "--preload --max-requests 0"',
+    )
+    parser.add_argument(
+        "--no-immediate", action="store_true", help="skip the e-mail-in-the-request phase"
+    )
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    return parser.parse_args(argv)
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- Database and cache -----------------------------------------------------------------------
+
+
+def server_url():
+    """A PostgreSQL URL on which this runner may create databases: BENCH_DATABASE_URL,
+    DATABASE_URL, or what scripts/find_postgres.py finds on localhost:5432."""
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
+    if not url.startswith(("postgres://", "postgresql://")):
+        found = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            [sys.executable, "scripts/find_postgres.py"],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        url = found.stdout.strip()
+    if not url:
+        raise SystemExit(
+            "No PostgreSQL found: set BENCH_DATABASE_URL (a server where this user may create "
+            "databases) or start one on localhost:5432."
+        )
+    return url
+
+
+def with_database(url, name):
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + quote(name), parts.query, ""))
+
+
+def create_database(url, name):
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return conn.execute("SHOW server_version").fetchone()[0]
+
+
+def drop_database(url, name):
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def redis_answers():
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping())
+    except Exception:  # noqa: BLE001 - any failure means: no Redis to use
+        return False
+
+
+def delete_cache_keys(prefix):
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_timeout=5)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start : start + 1000])
+    return len(keys)
+
+
+# --- Processes --------------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Passed through from the runner's environment; nothing the site reads (DATABASE_URL,
+# TASK_BACKEND, ...) may leak in from the shell.
+PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ")
+
+
+def site_environment(database_url, cache_url, key_prefix, tmp):
+    """The complete environment of every process of the site under test."""
+    environ = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
+    environ.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=database_url,
+        CACHE_URL=cache_url,
+        BENCH_CACHE_KEY_PREFIX=key_prefix,
+        EMAIL_URL="dummymail://",
+        NUM_PROXIES="1",
+        STATIC_ROOT=str(tmp / "static"),
+        MEDIA_ROOT=str(tmp / "media"),
+        LOG_LEVEL="WARNING",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return environ
+
+
+def manage(environ, *args):
+    result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def get(port, path, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def gunicorn_sizes(environ):
+    """workers and threads as gunicorn.conf.py decides them for this environment."""
+    saved = dict(os.environ)
+    try:
+        os.environ.update(environ)
+        config = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return config["workers"], config["threads"]
+
+
+class Server:
+    """gunicorn (and optionally the e-mail worker) for one task backend; stopped on exit."""
+
+    def __init__(self, environ, tmp, name, with_worker, extra_args=()):
+        self.port = free_port()
+        self.extra_args = list(extra_args)
+        self.environ = {**environ, "PORT": str(self.port)}
+        self.log_path = tmp / f"{name}-gunicorn.log"
+        self.worker_log_path = tmp / f"{name}-worker.log"
+        self.log_paths = [self.log_path, self.worker_log_path]
+        self.name = name
+        self.with_worker = with_worker
+        self.processes = []
+
+    def __enter__(self):
+        log_file = self.log_path.open("w")
+        self.processes.append(
+            subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+                [
+                    *(sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"),
+                    # Loopback only, whatever gunicorn.conf.py binds in a container.
+                    *("--bind", f"127.0.0.1:{self.port}", *self.extra_args, WSGI_APP),
+                ],
+                cwd=BASE_DIR,
+                env=self.environ,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        )
+        log_file.close()
+        if self.with_worker:
+            log_file = self.worker_log_path.open("w")
+            self.processes.append(
+                subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+                    [sys.executable, "manage.py", "db_worker", "--interval", "1"],
+                    cwd=BASE_DIR,
+                    env=self.environ,
+                    stdout=log_file,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+            log_file.close()
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            for process in self.processes:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{self.name} exited:\n{self.log_tail()}")
+            try:
+                if get(self.port, "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.name} did not answer in time:\n{self.log_tail()}")
+            time.sleep(0.2)
+        return self
+
+    def __exit__(self, *exc):
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=SERVER_STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+    def worker_boots(self):
+        try:
+            return self.log_path.read_text(errors="replace").count("Booting worker")
+        except OSError:
+            return 0
+
+    def log_tail(self, lines=30):
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def error_lines(self):
+        """Lines of the server and worker logs that tell of a problem: tracebacks, errors,
+        warnings and 4xx/5xx answers in the access log."""
+        lines = []
+        for path in self.log_paths:
+            if path.exists():
+                lines += path.read_text(errors="replace").splitlines()
+        markers = (
+            "Traceback",
+            "Error",
+            "FAILED",
+            "[ERROR]",
+            "[CRITICAL]",
+            "[WARNING]",
+            '" 4',
+            '" 5',
+        )
+        return [line for line in lines if any(marker in line for marker in markers)]
+
+
+def load(server, tmp, phase, **spec):
+    """One load phase in a separate process (bench/loadgen.py). Returns its result, with the
+    CPU time the server, the e-mail worker, PostgreSQL and the client used during it."""
+    spec = {
+        "host": "127.0.0.1",
+        "port": server.port,
+        "csrf_path": CAMPAIGN_PATH,
+        # As the TLS-terminating proxy in front of the app sends them, and as a browser posting
+        # the form from the site's own page does (CSRF checks Origin on HTTPS).
+        "headers": {"X-Forwarded-Proto": "https", "Origin": f"https://127.0.0.1:{server.port}"},
+        **spec,
+    }
+    spec_path = tmp / f"{phase}.json"
+    spec_path.write_text(json.dumps(spec))
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+        [sys.executable, "-m", "bench.loadgen", str(spec_path)],
+        cwd=BASE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watchdog = threading.Timer(spec["duration"] + 120, process.kill)
+    watchdog.start()
+    try:
+        lines = iter(process.stdout.readline, "")
+        marks = {}
+        for expected in ("ready", "done"):
+            if next(lines, "").strip() != expected:
+                break
+            marks[expected] = cpu_snapshot(server)
+        output = process.stdout.read()
+        errors = process.stderr.read()
+        process.wait()
+    finally:
+        watchdog.cancel()
+    if process.returncode != 0 or len(marks) != 2:
+        raise RuntimeError(f"load generator failed in {phase}:\n{errors[-3000:]}")
+    outcome = json.loads(output)
+    outcome["cpu"] = cpu_use(marks["ready"], marks["done"], outcome)
+    latency = outcome["latency_ms"]
+    log(
+        f"{phase:<16} {outcome['ok']:>6} ok  {outcome['errors']:>4} errors  "
+        f"{outcome['rps']:>7.1f}/s  p50 {latency.get('p50', '-')} ms  "
+        f"p95 {latency.get('p95', '-')} ms  ({outcome['elapsed_s']} s)  "
+        f"CPU ms/request: app {outcome['cpu']['app_ms_per_ok']}, "
+        f"db {outcome['cpu']['db_ms_per_ok']}, client {outcome['cpu']['client_ms_per_ok']}; "
+        f"others used {outcome['cpu']['other_cores']} cores"
+    )
+    if outcome["error_kinds"]:
+        log(f"{phase} errors: {outcome['error_kinds']}")
+    return outcome
+
+
+# --- CPU accounting from /proc (Linux) ---------------------------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def proc_stat(pid):
+    """(ppid, own CPU seconds, CPU seconds of reaped children) of a process, or None."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # Fields after the command name, which may hold spaces: state is field 3, ppid 4,
+    # utime 14, stime 15, cutime 16, cstime 17.
+    fields = text.rsplit(")", 1)[1].split()
+    ticks = [int(value) for value in fields[11:15]]
+    return int(fields[1]), (ticks[0] + ticks[1]) / CLOCK_TICKS, (ticks[2] + ticks[3]) / CLOCK_TICKS
+
+
+def tree_cpu(root_pid):
+    """CPU seconds of a process and all its children, living or exited (gunicorn recycles its
+    workers; an exited worker's time is added to the master's reaped-children time)."""
+    root = proc_stat(root_pid)
+    if root is None:
+        return 0.0
+    total = root[1] + root[2]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            stat = proc_stat(entry.name)
+            if stat is not None and stat[0] == root_pid:
+                total += stat[1]
+    return total
+
+
+def machine_cpu():
+    """(busy, total) CPU seconds of the whole machine, all cores, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values[:8]) - idle) / CLOCK_TICKS, sum(values[:8]) / CLOCK_TICKS
+
+
+def db_backends_cpu():
+    """CPU seconds of each PostgreSQL backend connected to the bench database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    return {pid: stat[1] for pid in pids if (stat := proc_stat(pid)) is not None}
+
+
+def cpu_snapshot(server):
+    return {
+        "at": time.perf_counter(),
+        "app": tree_cpu(server.processes[0].pid),
+        "worker": tree_cpu(server.processes[1].pid) if len(server.processes) > 1 else 0.0,
+        "db": db_backends_cpu(),
+        "machine": machine_cpu(),
+        "boots": server.worker_boots(),
+    }
+
+
+def cpu_use(before, after, outcome):
+    """CPU per successful request of each part, and how many cores everything else on the
+    machine (other people's jobs) kept busy meanwhile. PostgreSQL's time is that of the bench
+    database's backends (approximate: a backend that exits in between is missed)."""
+    ok = max(outcome["ok"], 1)
+    wall = after["at"] - before["at"]
+    app = after["app"] - before["app"]
+    worker = after["worker"] - before["worker"]
+    db = sum(cpu - before["db"].get(pid, 0.0) for pid, cpu in after["db"].items())
+    client = outcome["client_cpu_s"]
+    busy = after["machine"][0] - before["machine"][0]
+    return {
+        "app_ms_per_ok": round(1000 * app / ok, 2),
+        "db_ms_per_ok": round(1000 * db / ok, 2),
+        "worker_ms_per_ok": round(1000 * worker / ok, 2),
+        "client_ms_per_ok": round(1000 * client / ok, 2),
+        "app_cores": round(app / wall, 2),
+        "db_cores": round(db / wall, 2),
+        "worker_cores": round(worker / wall, 2),
+        "client_cores": round(client / wall, 2),
+        "machine_busy_cores": round(busy / wall, 2),
+        "other_cores": round(max(0.0, busy - app - worker - db - client) / wall, 2),
+        # gunicorn replaces a worker after max_requests; each new one imports the site again.
+        "worker_boots": after["boots"] - before["boots"],
+    }
+
+
+def sign_spec(args, phase, count, concurrency=None):
+    return {
+        "kind": "form_post",
+        "path": SIGN_PATH,
+        "expect_status": 302,
+        "expect_location": CHECK_EMAIL_PATH,
+        "count": count,
+        "duration": args.duration,
+        "concurrency": concurrency or args.concurrency,
+        "email_pattern": "signer-{i}@" + EMAIL_DOMAIN,
+        "first_index": INDEX_BASE[phase],
+        "forwarded_for": True,
+    }
+
+
+def baseline_spec(count):
+    """The baseline POST: the same form body, CSRF and headers as signing, to the bench view."""
+    return {
+        "kind": "form_post",
+        "path": BASELINE_PATH,
+        "expect_status": 302,
+        "expect_location": CHECK_EMAIL_PATH,
+        "count": count,
+        "email_pattern": "baseline-{i}@" + EMAIL_DOMAIN,
+        "forwarded_for": True,
+    }
+
+
+def get_spec(path, count):
+    return {"kind": "get", "path": path, "expect_status": 200, "count": count}
+
+
+def drain_queue(server, emails):
+    """The e-mail queue of these signatures right after signing, and once the worker has run
+    it (bounded wait), with the worker's rate and CPU per e-mail while it had the machine."""
+    _, rows = stored_signatures()
+    pks = {pk for pk, email, _ in rows if email in emails}
+    queue = queued_emails(pks)
+    before = cpu_snapshot(server)
+    seconds, drained = wait_for_queue(pks)
+    after = cpu_snapshot(server)
+    sent = drained["statuses"].get("SUCCESSFUL", 0) - queue["statuses"].get("SUCCESSFUL", 0)
+    drained["seconds"] = seconds
+    drained["sent_while_draining"] = sent
+    drained["emails_per_s_while_draining"] = round(sent / seconds, 1) if seconds else None
+    drained["worker_cpu_ms_per_email"] = round(
+        1000 * (after["worker"] - before["worker"]) / max(sent, 1), 2
+    )
+    log(
+        f"e-mail worker emptied the queue in {seconds} s ({drained['statuses']}), "
+        f"{drained['emails_per_s_while_draining']} e-mails/s"
+    )
+    return queue, drained
+
+
+def email_of(index):
+    return f"signer-{index}@{EMAIL_DOMAIN}"
+
+
+# --- Checks (in this process, with Django on the bench database) ------------------------------
+
+
+def setup_django(environ):
+    """Django in this process, on the bench database with the server's SECRET_KEY (to make
+    confirmation links). Nothing from the shell's environment reaches its settings."""
+    os.environ.clear()
+    os.environ.update(environ)
+    import django
+
+    django.setup()
+
+
+def stored_signatures():
+    from campaigns.models import Petition, Signature
+
+    petition = Petition.objects.get(slug=SLUG)
+    rows = list(
+        Signature.objects.filter(
+            petition=petition, email_normalized__endswith="@" + EMAIL_DOMAIN
+        ).values_list("pk", "email_normalized", "status")
+    )
+    return petition, rows
+
+
+def check_stored(acknowledged_emails):
+    _, rows = stored_signatures()
+    per_email = Counter(email for _, email, _ in rows)
+    stored = set(per_email)
+    return {
+        "acknowledged": len(acknowledged_emails),
+        "stored": len(rows),
+        "lost": len(acknowledged_emails - stored),
+        "lost_examples": sorted(acknowledged_emails - stored)[:10],
+        "duplicates": sum(count - 1 for count in per_email.values() if count > 1),
+        # Stored although the client saw no acknowledgement (a timeout or reset after commit).
+        "stored_unacknowledged": len(stored - acknowledged_emails),
+    }
+
+
+def queued_emails(signature_pks):
+    """Confirmation e-mail tasks in the database queue for these signatures, by status."""
+    from django_tasks_db.models import DBTaskResult
+
+    tasks = DBTaskResult.objects.filter(task_path="campaigns.tasks.send_confirmation_email")
+    per_signature = Counter()
+    statuses = Counter()
+    for args_kwargs, status in tasks.values_list("args_kwargs", "status"):
+        pk = args_kwargs["args"][0]
+        if pk in signature_pks:
+            per_signature[pk] += 1
+            statuses[status] += 1
+    return {
+        "signatures": len(signature_pks),
+        "queued": sum(per_signature.values()),
+        "without_email": len(signature_pks - set(per_signature)),
+        "statuses": dict(statuses),
+    }
+
+
+def wait_for_queue(signature_pks):
+    """Waits (bounded) until the e-mail worker has run every queued task for these signatures;
+    returns the seconds it took and the final state of the queue."""
+    began = time.monotonic()
+    while True:
+        state = queued_emails(signature_pks)
+        pending = sum(
+            count
+            for status, count in state["statuses"].items()
+            if status not in ("SUCCESSFUL", "FAILED")
+        )
+        if not pending or time.monotonic() - began > DRAIN_TIMEOUT:
+            return round(time.monotonic() - began, 1), state
+        time.sleep(0.5)
+
+
+def confirm_paths(rows):
+    """The confirmation link (path) of every unconfirmed bench signature."""
+    from campaigns import services
+    from campaigns.models import Signature
+
+    return [
+        f"/opprop/{SLUG}/bekreft/{services.confirm_token(Signature(pk=pk))}/"
+        for pk, _, status in rows
+        if status == Signature.Status.UNCONFIRMED
+    ]
+
+
+def confirm_rest():
+    """Confirms in this process every bench signature the HTTP phase did not reach."""
+    from campaigns import services
+    from campaigns.models import Signature
+
+    _, rows = stored_signatures()
+    confirmed = 0
+    for pk, _, status in rows:
+        if status == Signature.Status.UNCONFIRMED:
+            services.confirm(services.confirm_token(Signature(pk=pk)))
+            confirmed += 1
+    return confirmed
+
+
+def check_count(port):
+    from campaigns import services
+
+    petition, rows = stored_signatures()
+    petition.refresh_from_db()
+    status, body = get(port, COUNT_PATH, {"X-Forwarded-Proto": "https"})
+    return {
+        "signature_count": petition.signature_count,
+        "recount": services.recount(petition),
+        "bench_signatures": len(rows),
+        "bench_confirmed": sum(1 for _, _, s in rows if s == "confirmed"),
+        "count_json": json.loads(body)["count"] if status == 200 else f"HTTP {status}",
+    }
+
+
+# --- The run ----------------------------------------------------------------------------------
+
+
+def public(outcome):
+    """A phase result without the per-request index list."""
+    return {key: value for key, value in outcome.items() if key != "acknowledged"}
+
+
+def run(args, stack, tmp):
+    results = {"phases": {}, "checks": {}}
+    url = server_url()
+    db_name = f"spero_bench_{secrets.token_hex(4)}"
+    postgres_version = create_database(url, db_name)
+    stack.callback(log, f"dropped database {db_name}")
+    stack.callback(drop_database, url, db_name)
+    log(f"created database {db_name} (PostgreSQL {postgres_version})")
+
+    cache = args.cache
+    if cache == "auto":
+        cache = "redis" if redis_answers() else "locmem"
+    key_prefix = f"spero-bench-{secrets.token_hex(4)}"
+    if cache == "redis":
+        cache_url = REDIS_URL
+        stack.callback(delete_cache_keys, key_prefix)
+    else:
+        cache_url = "locmemcache://"
+
+    environ = site_environment(with_database(url, db_name), cache_url, key_prefix, tmp)
+    if args.workers:
+        environ["WEB_CONCURRENCY"] = str(args.workers)
+    if args.threads:
+        environ["GUNICORN_THREADS"] = str(args.threads)
+    workers, threads = gunicorn_sizes(environ)
+    gunicorn_args = shlex.split(args.gunicorn_args)
+
+    log("migrating, loading demo content, collecting static files")
+    manage(environ, "migrate", "--noinput")
+    manage(environ, "load_demo_content")
+    manage(environ, "collectstatic", "--noinput")
+    setup_django(environ)
+    from django.db import connections
+
+    stack.callback(connections.close_all)
+
+    results["meta"] = {
+        "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "git_commit": git_commit(),
+        "machine": {
+            "usable_cores": len(os.sched_getaffinity(0)),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "postgresql": postgres_version,
+        },
+        "gunicorn": {"workers": workers, "threads": threads, "worker_class": "gthread"},
+        "cache": cache,
+        "gunicorn_extra_args": args.gunicorn_args,
+        "load_average_at_start": [round(value, 2) for value in os.getloadavg()],
+        "email_backend": "dummymail:// (messages discarded)",
+        "client": {"concurrency": args.concurrency, "process": "bench/loadgen.py, threads"},
+        "limits": {"signatures_per_phase": args.signatures, "max_seconds_per_phase": args.duration},
+    }
+    acknowledged = set()
+    phases, checks = results["phases"], results["checks"]
+
+    def signed(outcome):
+        emails = {email_of(index) for index in outcome["acknowledged"]}
+        acknowledged.update(emails)
+        return emails
+
+    # Production: e-mail queued in the database, the worker sending it beside the app.
+    queued_env = {**environ, "TASK_BACKEND": "database"}
+    with Server(queued_env, tmp, "queued", True, gunicorn_args) as srv:
+        log(f"gunicorn on 127.0.0.1:{srv.port}: {workers} workers x {threads} threads, {cache}")
+        bounds = {"duration": args.duration, "concurrency": args.concurrency}
+        load(srv, tmp, "warmup_get", **get_spec(CAMPAIGN_PATH, 200), **bounds)
+        load(srv, tmp, "warmup_baseline", **baseline_spec(500), **bounds)
+        queued = signed(load(srv, tmp, "warmup_sign", **sign_spec(args, "warmup", 200)))
+
+        phases["baseline"] = load(
+            srv, tmp, "baseline", **baseline_spec(args.baseline_requests), **bounds
+        )
+        phases["sign_queued"] = load(
+            srv, tmp, "sign_queued", **sign_spec(args, "sign_queued", args.signatures)
+        )
+        queued |= signed(phases["sign_queued"])
+        checks["email_queue_after_signing"], checks["email_queue_drained"] = drain_queue(
+            srv, queued
+        )
+
+        phases["count_json"] = load(
+            srv, tmp, "count_json", **get_spec(COUNT_PATH, args.get_requests), **bounds
+        )
+        phases["campaign_page"] = load(
+            srv, tmp, "campaign_page", **get_spec(CAMPAIGN_PATH, args.get_requests), **bounds
+        )
+        paths = confirm_paths(stored_signatures()[1])
+        phases["confirm"] = load(
+            srv,
+            tmp,
+            "confirm",
+            kind="token_post",
+            paths=paths,
+            expect_status=302,
+            expect_location=THANKS_PATH,
+            count=len(paths),
+            **bounds,
+        )
+        results["server_log_problems"] = {"queued": srv.error_lines()[:20]}
+
+    # As before the queue: the e-mail is rendered and sent inside the signing request.
+    immediate_env = {**environ, "TASK_BACKEND": "immediate"}
+    with Server(immediate_env, tmp, "immediate", False, gunicorn_args) as srv:
+        if not args.no_immediate:
+            signed(load(srv, tmp, "warmup_sign_imm", **sign_spec(args, "warmup_immediate", 200)))
+            phases["sign_immediate"] = load(
+                srv, tmp, "sign_immediate", **sign_spec(args, "sign_immediate", args.signatures)
+            )
+            signed(phases["sign_immediate"])
+            results["server_log_problems"]["immediate"] = srv.error_lines()[:20]
+        checks["stored"] = check_stored(acknowledged)
+        checks["confirmed_in_process"] = confirm_rest()
+        checks["count"] = check_count(srv.port)
+
+    results["phases"] = {name: public(outcome) for name, outcome in phases.items()}
+    results["summary"] = summarise(results)
+    return results
+
+
+def summarise(results):
+    phases, checks = results["phases"], results["checks"]
+    baseline = phases["baseline"]["rps"]
+    # The median of the per-second rates leaves out the seconds in which gunicorn was replacing
+    # workers (max_requests), which hit the phases unevenly.
+    baseline_steady = phases["baseline"]["per_second"]["median"]
+    stored, count = checks["stored"], checks["count"]
+    queue = checks["email_queue_drained"]
+    summary = {
+        "baseline_rps": baseline,
+        "baseline_steady_per_s": baseline_steady,
+        "target_signatures_per_s": TARGET_SIGNATURES_PER_S,
+        "lost": stored["lost"],
+        "duplicates": stored["duplicates"],
+        "count_matches_recount": count["signature_count"] == count["recount"],
+        "count_matches_signatures": count["recount"] == count["bench_signatures"]
+        and count["bench_confirmed"] == count["bench_signatures"],
+        "count_json_matches": count["count_json"] == count["signature_count"],
+        "every_queued_signature_emailed": queue["without_email"] == 0
+        and queue["statuses"].get("SUCCESSFUL", 0) == queue["queued"]
+        and queue["queued"] == queue["signatures"],
+    }
+    for name in ("sign_queued", "sign_immediate"):
+        if name in phases:
+            phase = phases[name]
+            summary[name] = {
+                "signatures_per_s": phase["rps"],
+                "p50_ms": phase["latency_ms"].get("p50"),
+                "p95_ms": phase["latency_ms"].get("p95"),
+                "errors": phase["errors"],
+                "ratio_to_baseline": round(phase["rps"] / baseline, 3) if baseline else None,
+                "steady_per_s": phase["per_second"]["median"],
+                "steady_ratio_to_baseline": (
+                    round(phase["per_second"]["median"] / baseline_steady, 3)
+                    if baseline_steady and phase["per_second"]["median"] is not None
+                    else None
+                ),
+                "worker_boots": phase["cpu"]["worker_boots"],
+                **capacity(phase["cpu"], results["meta"]["machine"]["usable_cores"]),
+                "meets_target": phase["rps"] >= TARGET_SIGNATURES_PER_S,
+            }
+    summary["correct"] = (
+        summary["lost"] == 0
+        and summary["duplicates"] == 0
+        and summary["count_matches_recount"]
+        and summary["count_matches_signatures"]
+        and summary["count_json_matches"]
+        and summary["every_queued_signature_emailed"]
+    )
+    return summary
+
+
+def capacity(cpu, cores):
+    """What the CPU measured per signature would allow if this machine did nothing else: the
+    rate at which app, database, e-mail worker (its share during the phase) and client together
+    would keep every core busy. A projection to compare runs on a shared machine, not a
+    measurement."""
+    per_signature = (
+        cpu["app_ms_per_ok"]
+        + cpu["db_ms_per_ok"]
+        + cpu["worker_ms_per_ok"]
+        + cpu["client_ms_per_ok"]
+    )
+    return {
+        "cpu_ms_per_signature": round(per_signature, 2),
+        "projected_per_s_on_idle_machine": round(cores * 1000 / per_signature)
+        if per_signature
+        else None,
+    }
+
+
+def git_commit():
+    try:
+        return subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH is fine here
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def print_table(results):
+    rows = [
+        ("phase", "ok", "errors", "req/s", "median/s", "min/s", "p50 ms", "p95 ms", "p99 ms")
+        + ("app CPU ms", "db CPU ms", "boots")
+    ]
+    for name, phase in results["phases"].items():
+        latency = phase["latency_ms"]
+        cpu = phase["cpu"]
+        rows.append(
+            (
+                name,
+                str(phase["ok"]),
+                str(phase["errors"]),
+                f"{phase['rps']:.1f}",
+                str(phase["per_second"]["median"]),
+                str(phase["per_second"]["min"]),
+                str(latency.get("p50", "-")),
+                str(latency.get("p95", "-")),
+                str(latency.get("p99", "-")),
+                str(cpu["app_ms_per_ok"]),
+                str(cpu["db_ms_per_ok"]),
+                str(cpu["worker_boots"]),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print(
+            "  ".join(
+                cell.ljust(w) if i == 0 else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    summary = results["summary"]
+    for name in ("sign_queued", "sign_immediate"):
+        if name in summary:
+            s = summary[name]
+            print(
+                f"{name}: {s['signatures_per_s']}/s = {s['ratio_to_baseline']} x baseline "
+                f"(steady {s['steady_per_s']}/s = {s['steady_ratio_to_baseline']} x); "
+                f"target {TARGET_SIGNATURES_PER_S}/s {'met' if s['meets_target'] else 'NOT met'}; "
+                f"CPU {s['cpu_ms_per_signature']} ms/signature, i.e. about "
+                f"{s['projected_per_s_on_idle_machine']}/s if nothing else ran"
+            )
+    print(
+        f"lost {summary['lost']}, duplicates {summary['duplicates']}, count == recount: "
+        f"{summary['count_matches_recount']}, all e-mails sent: "
+        f"{summary['every_queued_signature_emailed']} -> "
+        f"{'CORRECT' if summary['correct'] else 'INCORRECT'}"
+    )
+
+
+def stop_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)  # unwinds like Ctrl-C: servers stopped, database dropped
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    os.chdir(BASE_DIR)
+    tmp = Path(tempfile.mkdtemp(prefix="spero-bench-"))
+    try:
+        with ExitStack() as stack:
+            results = run(args, stack, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = args.results_dir / f"{stamp}-sign.json"
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    print_table(results)
+    print(f"results: {path.relative_to(BASE_DIR) if path.is_relative_to(BASE_DIR) else path}")
+    return 0 if results["summary"]["correct"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

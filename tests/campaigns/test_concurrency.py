@@ -1,0 +1,230 @@
+"""The opprop's rules under real concurrency: many threads, each with its own PostgreSQL
+connection, racing on the same rows. The per-test database transaction of ordinary tests would
+hide every race (one connection, nothing committed), so these tests are transactional.
+
+The server must allow about 50 more connections than it has in use (one per thread); a thread
+waits a while for one when the server is full.
+
+A transactional test ends by emptying every table, which takes away what Wagtail's migrations
+left (root page, default Site, root Collection). ``migrations_data`` from tests/test_production.py
+puts it back, before and after each test here; it must come before ``transactional_db`` in the
+arguments so that its teardown runs after the flush.
+"""
+
+import random
+import threading
+import time
+
+from django.core import mail
+from django.db import OperationalError, connections
+from wagtail.models import Collection, Page, Site
+
+from campaigns import services
+from campaigns.models import Petition, Signature
+from tests.test_production import leaves_migrations_data, migrations_data  # noqa: F401 - fixtures
+
+# Hang guards only (a thread that never reaches the barrier breaks it); nothing here is timed.
+BARRIER_TIMEOUT = 120
+# A PostgreSQL server shared with other test runs may be out of connections for a moment
+# ("too many clients"); a thread waits this long at most for one before the race starts.
+CONNECT_PATIENCE = 60
+
+
+def connect(deadline):
+    """Open this thread's own connection, waiting (bounded) while the server is full."""
+    while True:
+        try:
+            connections["default"].ensure_connection()
+            return
+        except OperationalError as error:
+            if "too many clients" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1 + random.random() / 5)
+
+
+def run_concurrently(calls):
+    """Run every callable in its own thread, all released at the same moment by a barrier once
+    each has its own database connection (Django's are per thread). Each thread closes its
+    connection at the end. Returns one ("ok", result) or ("error", exception) per call, in the
+    order given."""
+    barrier = threading.Barrier(len(calls), timeout=BARRIER_TIMEOUT)
+    outcomes = [None] * len(calls)
+    deadline = time.monotonic() + CONNECT_PATIENCE
+
+    def worker(index, call):
+        try:
+            try:
+                connect(deadline)
+            except Exception:
+                barrier.abort()  # the others would wait for this thread in vain
+                raise
+            barrier.wait()
+            outcomes[index] = ("ok", call())
+        except Exception as error:  # noqa: BLE001 - reported to the test, which asserts on it
+            outcomes[index] = ("error", error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=worker, args=(index, call), name=f"race-{index}")
+        for index, call in enumerate(calls)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def errors_of(outcomes):
+    return [value for kind, value in outcomes if kind == "error"]
+
+
+def make_unconfirmed(petition, count, prefix="signer"):
+    """`count` unconfirmed signatures taken by services.sign, as the sign view takes them."""
+    for index in range(count):
+        services.sign(
+            petition,
+            services.SignatureData(
+                full_name=f"Signer Nummer {index}",
+                email=f"{prefix}.{index}@example.no",
+                postal_code="5003",
+                show_publicly=index % 2 == 0,
+                comment="",
+            ),
+            ip_hash=f"hash-{index}",
+        )
+    signatures = list(
+        Signature.objects.filter(petition=petition, email__startswith=f"{prefix}.").order_by("pk")
+    )
+    assert len(signatures) == count
+    assert {s.status for s in signatures} == {Signature.Status.UNCONFIRMED}
+    return signatures
+
+
+def count_of(petition):
+    return Petition.objects.values_list("signature_count", flat=True).get(pk=petition.pk)
+
+
+def test_distinct_confirmations_at_once_each_count_once(
+    migrations_data,  # noqa: F811 - pytest fixture imported above
+    transactional_db,
+    django_db_serialized_rollback,
+    petition,
+):
+    signatures = make_unconfirmed(petition, 50)
+    tokens = [services.confirm_token(signature) for signature in signatures]
+
+    outcomes = run_concurrently([lambda token=token: services.confirm(token) for token in tokens])
+
+    assert errors_of(outcomes) == []
+    assert count_of(petition) == 50
+    assert services.recount(petition) == 50
+    assert set(Signature.objects.filter(petition=petition).values_list("status", flat=True)) == {
+        Signature.Status.CONFIRMED
+    }
+
+
+def test_one_link_used_by_many_at_once_counts_once(
+    migrations_data,  # noqa: F811 - pytest fixture imported above
+    transactional_db,
+    django_db_serialized_rollback,
+    petition,
+):
+    (signature,) = make_unconfirmed(petition, 1)
+    token = services.confirm_token(signature)
+
+    outcomes = run_concurrently([lambda: services.confirm(token) for _ in range(20)])
+
+    # Every click gets the same answer: the signature, confirmed.
+    assert errors_of(outcomes) == []
+    assert {result.pk for _, result in outcomes} == {signature.pk}
+    assert {result.status for _, result in outcomes} == {Signature.Status.CONFIRMED}
+    assert count_of(petition) == 1
+    assert services.recount(petition) == 1
+
+
+def test_withdraw_racing_confirm_never_miscounts(
+    migrations_data,  # noqa: F811 - pytest fixture imported above
+    transactional_db,
+    django_db_serialized_rollback,
+    petition,
+):
+    # Raced: two confirm and two withdraw clicks at once on each signature, half of them
+    # confirmed beforehand. Kept: only confirmed, in the same burst, and must stay counted.
+    raced = make_unconfirmed(petition, 10, prefix="raced")
+    kept = make_unconfirmed(petition, 5, prefix="kept")
+    for signature in raced[:5]:
+        services.confirm(services.confirm_token(signature))
+    assert count_of(petition) == 5
+
+    calls = []
+    for signature in raced:
+        confirm, withdraw = services.confirm_token(signature), services.withdraw_token(signature)
+        calls += [lambda token=confirm: services.confirm(token)] * 2
+        calls += [lambda token=withdraw: services.withdraw(token)] * 2
+    for signature in kept:
+        confirm = services.confirm_token(signature)
+        calls.append(lambda token=confirm: services.confirm(token))
+
+    outcomes = run_concurrently(calls)
+
+    # A confirm that comes after the withdrawal is refused as a dead link; nothing else fails
+    # (a count driven below zero would fail the CHECK on the column and show up here).
+    unexpected = [e for e in errors_of(outcomes) if not isinstance(e, services.InvalidLink)]
+    assert unexpected == []
+    statuses = dict(
+        Signature.objects.filter(petition=petition).values_list("pk", "status").order_by("pk")
+    )
+    assert {statuses[s.pk] for s in raced} == {Signature.Status.WITHDRAWN}
+    assert {statuses[s.pk] for s in kept} == {Signature.Status.CONFIRMED}
+    assert count_of(petition) == 5
+    assert services.recount(petition) == 5
+
+
+def test_same_email_signing_at_once_makes_one_signature(
+    migrations_data,  # noqa: F811 - pytest fixture imported above
+    transactional_db,
+    django_db_serialized_rollback,
+    petition,
+):
+    # One mailbox, written in ways that normalise to the same address.
+    spellings = [
+        "Kari.Nordmann@Example.no",
+        "kari.nordmann@example.no",
+        "kari.nordmann+opprop@example.no",
+    ]
+
+    def sign(index):
+        services.sign(
+            petition,
+            services.SignatureData(
+                full_name="Kari Nordmann",
+                email=spellings[index % len(spellings)],
+                postal_code="5003",
+                show_publicly=False,
+                comment="",
+            ),
+            ip_hash="same-household",
+        )
+
+    outcomes = run_concurrently([lambda index=index: sign(index) for index in range(30)])
+
+    assert errors_of(outcomes) == []
+    signatures = list(Signature.objects.filter(petition=petition))
+    assert len(signatures) == 1
+    assert signatures[0].email_normalized == "kari.nordmann@example.no"
+    assert signatures[0].status == Signature.Status.UNCONFIRMED
+    # The repeats inside the resend interval send nothing more.
+    assert len(mail.outbox) == 1
+    assert count_of(petition) == 0
+
+
+def test_database_is_back_to_migrations_data(
+    leaves_migrations_data,  # noqa: F811 - pytest fixture imported above
+    transactional_db,
+):
+    # Runs after the transactional tests above (file order) and sees what they left behind.
+    assert Page.get_first_root_node() is not None
+    assert Collection.get_first_root_node() is not None
+    assert Site.objects.filter(is_default_site=True).exists()
