@@ -381,8 +381,8 @@ tokens = st.one_of(
 
 
 @pytest.fixture
-def confirmed_signature(petition):
-    signature = Signature.objects.create(
+def unconfirmed_signature(petition):
+    return Signature.objects.create(
         petition=petition,
         full_name="Ola Nordmann",
         email="ola@example.no",
@@ -391,6 +391,11 @@ def confirmed_signature(petition):
         consent_version=1,
         consented_at=petition.opens_at,
     )
+
+
+@pytest.fixture
+def confirmed_signature(petition, unconfirmed_signature):
+    signature = unconfirmed_signature
     services.confirm(services.confirm_token(signature))
     petition.refresh_from_db()
     assert petition.signature_count == 1
@@ -451,16 +456,8 @@ def test_links_signed_by_the_site_for_no_signature(
     assert state(petition) == (rows, count)
 
 
-def test_a_withdraw_link_does_not_confirm(client, petition):
-    signature = Signature.objects.create(
-        petition=petition,
-        full_name="Ola Nordmann",
-        email="ola@example.no",
-        email_normalized="ola@example.no",
-        postal_code="5003",
-        consent_version=1,
-        consented_at=petition.opens_at,
-    )
+def test_a_withdraw_link_does_not_confirm(client, petition, unconfirmed_signature):
+    signature = unconfirmed_signature
     token = services.withdraw_token(signature)
     response = client.post(reverse("campaigns:confirm", args=[petition.slug, token]))
     assert response.status_code == 400
