@@ -54,10 +54,8 @@ class SignatureForm(forms.Form):
         error_messages={"required": _("You must agree before you can sign.")},
     )
 
-    def __init__(self, *args, petition, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.petition = petition
-        self.fields["consent"].label = petition.consent_text
         for name in self.errors if self.is_bound else ():
             if name in self.fields:
                 # Tie each error to its field for screen readers, beside any help text.
@@ -65,6 +63,10 @@ class SignatureForm(forms.Form):
                 if self.fields[name].help_text:
                     described.append(f"{self[name].auto_id}_helptext")
                 self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
+
+    def show_consent_of(self, petition):
+        """The consent checkbox is labelled with the petition's own consent wording."""
+        self.fields["consent"].label = petition.consent_text
 
     def clean_full_name(self):
         name = " ".join(self.cleaned_data["full_name"].split())

@@ -98,6 +98,13 @@ class Signature(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         INVALIDATED = "invalidated", _("Invalidated")
 
+    class Email(models.TextChoices):
+        """The e-mail a signature waits for; tasks.send_due_emails sends it."""
+
+        NONE = "", _("None")
+        CONFIRMATION = "confirmation", _("Confirmation")
+        ALREADY_SIGNED = "already_signed", _("Already signed")
+
     petition = models.ForeignKey(
         Petition, verbose_name=_("petition"), on_delete=models.PROTECT, related_name="signatures"
     )
@@ -118,7 +125,13 @@ class Signature(models.Model):
     ip_hash = models.CharField(_("IP hash"), max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(_("signed at"), default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # When an e-mail was last asked for (a repeat signer gets at most one per interval).
     last_email_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The signature table is the e-mails' outbox: one background run sends every e-mail that is
+    # due over one connection, instead of a queued task per signature.
+    email_due = models.CharField(
+        max_length=16, choices=Email.choices, default=Email.NONE, blank=True, editable=False
+    )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
@@ -135,6 +148,9 @@ class Signature(models.Model):
         ]
         indexes = [
             models.Index(fields=["petition", "status", "-confirmed_at"], name="signature_latest"),
+            models.Index(
+                fields=["id"], condition=~models.Q(email_due=""), name="signature_email_due"
+            ),
         ]
 
     def __str__(self):
@@ -156,6 +172,7 @@ class Signature(models.Model):
         "comment_approved": False,
         "show_publicly": False,
         "ip_hash": "",
+        "email_due": "",
     }
 
     def wipe_personal_data(self, now):

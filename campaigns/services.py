@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from campaigns import tasks
 from campaigns.models import Petition, Signature
 from campaigns.postal_codes import place_for_postal_code
+from spero_site.tasks import enqueue_once
 
 CONFIRM_SALT = "campaigns.signature.confirm"
 WITHDRAW_SALT = "campaigns.signature.withdraw"
@@ -22,6 +23,8 @@ UNCONFIRMED_RETENTION = datetime.timedelta(days=7)
 # A repeat signer gets at most one e-mail per this interval.
 EMAIL_RESEND_INTERVAL = datetime.timedelta(minutes=10)
 GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
+# E-mails sent per transaction: their signatures stay locked until the batch is sent.
+EMAIL_BATCH_SIZE = 25
 
 
 class PetitionClosed(Exception):
@@ -66,53 +69,102 @@ def _pk_from(token, salt, max_age=None):
         raise InvalidLink from error
 
 
-def sign(petition, data, *, ip_hash, now=None):
+# A new signature in one statement. The INSERT reads the petition's consent version and checks
+# its open window itself, and skips an address that has signed already (the partial unique
+# index one_signature_per_email). It stands for a SELECT of the petition, a savepoint and the
+# ORM's INSERT, which were most of a signature's cost (docs/performance.md). No row back means
+# a repeat signer, or a petition that is closed or does not exist; sign() sorts that out.
+_INSERT_SIGNATURE = """
+    INSERT INTO campaigns_signature (
+        petition_id, status, full_name, email, email_normalized, postal_code, place,
+        show_publicly, comment, comment_approved, consent_version, consented_at, ip_hash,
+        created_at, last_email_sent_at, email_due
+    )
+    SELECT
+        id, %(status)s, %(full_name)s, %(email)s, %(email_normalized)s, %(postal_code)s,
+        %(place)s, %(show_publicly)s, %(comment)s, FALSE, consent_version, %(now)s,
+        %(ip_hash)s, %(now)s, %(now)s, %(email_due)s
+    FROM campaigns_petition
+    WHERE slug = %(slug)s AND opens_at <= %(now)s AND (closes_at IS NULL OR closes_at > %(now)s)
+    ON CONFLICT (petition_id, email_normalized) WHERE email_normalized <> '' DO NOTHING
+    RETURNING id
+"""
+
+
+def sign(petition_slug, data, *, ip_hash, now=None):
     """Take a signature, or a repeat of one, with the same outcome for the caller either way:
     a new signer gets a confirmation e-mail; a repeat signer gets a fresh confirmation (still
-    unconfirmed) or a note that they have signed (confirmed), at most once per interval."""
+    unconfirmed) or a note that they have signed (confirmed), at most once per interval.
+    Raises PetitionClosed, or Petition.DoesNotExist for an unknown slug."""
     now = now or timezone.now()
-    if not petition.is_open(now):
-        raise PetitionClosed
     normalized = normalize_email(data.email)
+    values = {
+        "slug": petition_slug,
+        "status": Signature.Status.UNCONFIRMED.value,
+        "full_name": data.full_name,
+        "email": data.email.strip(),
+        "email_normalized": normalized,
+        "postal_code": data.postal_code,
+        "place": place_for_postal_code(data.postal_code),
+        "show_publicly": data.show_publicly,
+        "comment": data.comment,
+        "ip_hash": ip_hash,
+        "now": connection.ops.adapt_datetimefield_value(now),
+        "email_due": Signature.Email.CONFIRMATION.value,
+    }
+    # Usually this one statement is all, and so its own transaction (no BEGIN, no COMMIT).
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_SIGNATURE, values)
+        inserted = cursor.fetchone()
+    if inserted is not None:
+        enqueue_once(tasks.send_due_emails, tasks.DUE_EMAILS)
+        return
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                signature = Signature.objects.create(
-                    petition=petition,
-                    full_name=data.full_name,
-                    email=data.email.strip(),
-                    email_normalized=normalized,
-                    postal_code=data.postal_code,
-                    place=place_for_postal_code(data.postal_code),
-                    show_publicly=data.show_publicly,
-                    comment=data.comment,
-                    consent_version=petition.consent_version,
-                    consented_at=now,
-                    ip_hash=ip_hash,
-                    created_at=now,
-                    last_email_sent_at=now,
-                )
-        except IntegrityError:
-            repeat = Signature.objects.select_for_update().get(
-                petition=petition, email_normalized=normalized
-            )
-        else:
-            _send_on_commit(tasks.send_confirmation_email, signature)
-            return
+        petition = Petition.objects.get(slug=petition_slug)
+        if not petition.is_open(now):
+            raise PetitionClosed
+        repeat = (
+            Signature.objects.select_for_update()
+            .filter(petition=petition, email_normalized=normalized)
+            .first()
+        )
+        if repeat is None:
+            # Withdrawn or purged between the INSERT and this read: a new signature after all.
+            return sign(petition_slug, data, ip_hash=ip_hash, now=now)
         if repeat.last_email_sent_at and now - repeat.last_email_sent_at < EMAIL_RESEND_INTERVAL:
             return
         if repeat.status == Signature.Status.UNCONFIRMED:
-            _send_on_commit(tasks.send_confirmation_email, repeat)
+            repeat.email_due = Signature.Email.CONFIRMATION
         elif repeat.status == Signature.Status.CONFIRMED:
-            _send_on_commit(tasks.send_already_signed_email, repeat)
+            repeat.email_due = Signature.Email.ALREADY_SIGNED
         else:
             return
         repeat.last_email_sent_at = now
-        repeat.save(update_fields=["last_email_sent_at"])
+        repeat.save(update_fields=["email_due", "last_email_sent_at"])
+        enqueue_once(tasks.send_due_emails, tasks.DUE_EMAILS)
 
 
-def _send_on_commit(task, signature):
-    transaction.on_commit(lambda: task.enqueue(signature.pk))
+def send_due_emails(send, *, skip=(), batch_size=EMAIL_BATCH_SIZE):
+    """Hand a batch of signatures whose e-mail is due to `send(signature)`, which returns
+    whether it sent it, and mark the sent ones done, in one transaction. The rows stay locked
+    meanwhile, so two runs never send the same e-mail; one that fails stays due for a later run.
+    A row locked by someone else is waited for, not skipped: a run must see every e-mail that
+    was due when it started (spero_site/tasks.py).
+    `skip` leaves out signatures that failed earlier in the same run. Returns (sent, failed),
+    two sets of primary keys; both empty when nothing (else) is due."""
+    with transaction.atomic():
+        batch = list(
+            Signature.objects.select_for_update(of=("self",))
+            .select_related("petition")
+            .exclude(email_due=Signature.Email.NONE)
+            .exclude(pk__in=skip)
+            .order_by("pk")[:batch_size]
+        )
+        sent, failed = set(), set()
+        for signature in batch:
+            (sent if send(signature) else failed).add(signature.pk)
+        Signature.objects.filter(pk__in=sent).update(email_due=Signature.Email.NONE)
+    return sent, failed
 
 
 def confirm(token, *, now=None):

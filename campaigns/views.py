@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns import services
 from campaigns.forms import SignatureForm
 from campaigns.models import Petition, Signature
-from spero_site.abuse import ip_hash, within_limit
+from spero_site.abuse import ip_hash, within_limits
 
 LATEST_SIGNERS = 10
 # Per keyed IP hash and per normalised e-mail: generous for families and offices behind one
@@ -27,7 +27,8 @@ def petition_context(petition, form=None):
     latest signers who chose to be shown."""
     context = {"petition": petition, "petition_open": petition.is_open()}
     if context["petition_open"]:
-        context["signature_form"] = form or SignatureForm(petition=petition)
+        context["signature_form"] = form or SignatureForm()
+        context["signature_form"].show_consent_of(petition)
     if petition.show_signers:
         context["latest_signers"] = list(
             Signature.objects.filter(
@@ -52,28 +53,32 @@ def _campaign_page(petition):
 
 @require_POST
 def sign(request, slug):
-    petition = get_object_or_404(Petition, slug=slug)
+    """Signing is the one write a surge brings, so its usual path reads nothing but the form:
+    the petition is loaded only to show the form again."""
     if request.POST.get(HONEYPOT_FIELD):
+        get_object_or_404(Petition.objects.only("pk"), slug=slug)
         return redirect("campaigns:check_email", slug=slug)
-    form = SignatureForm(request.POST, petition=petition)
+    form = SignatureForm(request.POST)
     status = 400
     if form.is_valid():
         data = form.signature_data()
-        if not (
-            within_limit("sign-ip", ip_hash(request), *SIGN_LIMIT_PER_IP)
-            and within_limit(
-                "sign-email", services.normalize_email(data.email), *SIGN_LIMIT_PER_EMAIL
-            )
+        signer_ip_hash = ip_hash(request)
+        if not within_limits(
+            ("sign-ip", signer_ip_hash, *SIGN_LIMIT_PER_IP),
+            ("sign-email", services.normalize_email(data.email), *SIGN_LIMIT_PER_EMAIL),
         ):
             form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
             status = 429
         else:
             try:
-                services.sign(petition, data, ip_hash=ip_hash(request))
+                services.sign(slug, data, ip_hash=signer_ip_hash)
+            except Petition.DoesNotExist:
+                raise Http404 from None
             except services.PetitionClosed:
                 form.add_error(None, _("This petition is closed and takes no more signatures."))
             else:
                 return redirect("campaigns:check_email", slug=slug)
+    petition = get_object_or_404(Petition, slug=slug)
     page = _campaign_page(petition)
     context = page.get_context(request) | petition_context(petition, form)
     return TemplateResponse(request, page.get_template(request), context, status=status)

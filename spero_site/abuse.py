@@ -29,14 +29,29 @@ def ip_hash(request):
     return salted_hmac("spero.ip-hash", client_ip(request), secret=settings.IP_HASH_KEY).hexdigest()
 
 
-def within_limit(scope, key, limit, window_seconds):
-    """Count one attempt for (scope, key); True while at most `limit` attempts were made in the
-    window."""
-    cache_key = f"ratelimit:{scope}:{salted_hmac('spero.ratelimit', key).hexdigest()}"
+def within_limits(*limits):
+    """Count one attempt for each (scope, key, limit, window_seconds); True while every one of
+    them has had at most `limit` attempts in its window. On the Redis cache all of them cost one
+    round trip together (spero_site/cache.py)."""
+    keys_and_windows = [
+        (f"ratelimit:{scope}:{salted_hmac('spero.ratelimit', key).hexdigest()}", window)
+        for scope, key, _, window in limits
+    ]
     try:
-        cache.add(cache_key, 0, timeout=window_seconds)
-        attempts = cache.incr(cache_key)
+        attempts = _count_attempts(keys_and_windows)
     except Exception:  # noqa: BLE001 - any cache failure must refuse, not let through
-        logger.exception("Rate limit cache unavailable; refusing %s", scope)
+        logger.exception("Rate limit cache unavailable; refusing %s", limits[0][0])
         return False
-    return attempts <= limit
+    return all(count <= limit for count, (_, _, limit, _) in zip(attempts, limits, strict=True))
+
+
+def _count_attempts(keys_and_windows):
+    if hasattr(cache, "count_attempts"):
+        return cache.count_attempts(keys_and_windows)
+    # Any other cache backend (local memory in development and tests): add() starts a window
+    # only for a new key, incr() is atomic.
+    counts = []
+    for key, window_seconds in keys_and_windows:
+        cache.add(key, 0, timeout=window_seconds)
+        counts.append(cache.incr(key))
+    return counts

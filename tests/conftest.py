@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
@@ -40,3 +41,11 @@ def demo_site(db):
 @pytest.fixture
 def image(db):
     return make_image()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters and queued-task marks from one test never reach the next."""
+    cache.clear()
+    yield
+    cache.clear()

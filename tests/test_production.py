@@ -4,6 +4,7 @@ starts Django or gunicorn in a subprocess with a production environment, as a se
 import http.client
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -83,7 +84,11 @@ def test_deploy_check_passes_without_warnings():
 def test_deploy_docs_describe_every_variable():
     docs = (BASE_DIR / "docs" / "deploy.md").read_text(encoding="utf-8")
 
-    assert [name for name in settings_env.scheme if f"`{name}`" not in docs] == []
+    gunicorn_conf = (BASE_DIR / "gunicorn.conf.py").read_text(encoding="utf-8")
+    gunicorn_env = re.findall(r"""(?:environ\.get|_int_env)\(["'](\w+)""", gunicorn_conf)
+
+    assert {"WEB_CONCURRENCY", "GUNICORN_ACCESS_LOG"} <= set(gunicorn_env)
+    assert [name for name in [*settings_env.scheme, *gunicorn_env] if f"`{name}`" not in docs] == []
 
 
 def restore_migrations_data(snapshot):

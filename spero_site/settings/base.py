@@ -112,7 +112,17 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache_url("CACHE_URL")}
+
+def cache_from_url(var):
+    """A CACHES entry from a URL variable, with Django's Redis backend swapped for the site's
+    (spero_site/cache.py: one shared client, rate limits in one round trip)."""
+    config = env.cache_url(var)
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        config["BACKEND"] = "spero_site.cache.RedisCache"
+    return config
+
+
+CACHES = {"default": cache_from_url("CACHE_URL")}
 
 vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")

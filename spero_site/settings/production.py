@@ -23,7 +23,6 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-CACHES = {"default": env.cache_url("CACHE_URL")}
 # E-mail and other slow work are queued in the database and sent by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASK_BACKEND") or "database"]}}  # noqa: F405
 

@@ -84,7 +84,7 @@ def make_unconfirmed(petition, count, prefix="signer"):
     """`count` unconfirmed signatures taken by services.sign, as the sign view takes them."""
     for index in range(count):
         services.sign(
-            petition,
+            petition.slug,
             services.SignatureData(
                 full_name=f"Signer Nummer {index}",
                 email=f"{prefix}.{index}@example.no",
@@ -197,7 +197,7 @@ def test_same_email_signing_at_once_makes_one_signature(
 
     def sign(index):
         services.sign(
-            petition,
+            petition.slug,
             services.SignatureData(
                 full_name="Kari Nordmann",
                 email=spellings[index % len(spellings)],

@@ -260,8 +260,8 @@ def test_the_whole_life_of_a_signature(django_capture_on_commit_callbacks):
 
     with time_machine.travel(datetime.datetime(2025, 2, 1, tzinfo=UTC), tick=False):
         with django_capture_on_commit_callbacks(execute=False):
-            services.sign(petition, data("ola@example.no"), ip_hash="ip")
-            services.sign(petition, data("kari@example.no"), ip_hash="ip")
+            services.sign(petition.slug, data("ola@example.no"), ip_hash="ip")
+            services.sign(petition.slug, data("kari@example.no"), ip_hash="ip")
         ola = Signature.objects.get(email="ola@example.no")
         services.confirm(services.confirm_token(ola))
     kari = Signature.objects.get(email="kari@example.no")
