@@ -3,6 +3,7 @@
 Sizes come from the environment so that one image fits a small VM and a large one.
 """
 
+import gc
 import os
 
 
@@ -63,3 +64,13 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 # gunicorn's runtime control socket (gunicornc) is not used, and it would be written to $HOME,
 # which the non-root container user does not have.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Once the site is loaded: its many long-lived objects (modules, URL patterns, templates)
+    need never be scanned by the garbage collector again, and a request, which allocates many
+    short-lived objects, should not start a collection every 700 of them. Together this took
+    about 6 % off the CPU of a signature (docs/performance.md)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)

@@ -2,6 +2,7 @@
 (Signature.email_due), and one queued run of tasks.send_due_emails sends all that are due, in
 production from the database queue by the worker (`manage.py db_worker`)."""
 
+import io
 import threading
 
 import pytest
@@ -225,3 +226,18 @@ def test_signers_racing_the_worker_all_get_exactly_one_email(
     # Runs are shared: far fewer than one per signer.
     assert queued_runs().filter(status="FAILED").count() == 0
     assert queued_runs().count() < 40
+
+
+@pytest.mark.django_db
+def test_the_command_sends_what_a_lost_run_left_due(petition, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):  # the queued run is lost
+        services.sign(petition.slug, signer(0), ip_hash="x")
+    out = io.StringIO()
+
+    call_command("send_due_emails", stdout=out)
+
+    assert out.getvalue() == "Sent 1 e-mail(s).\n"
+    assert [m.to for m in mail.outbox] == [["signer.0@example.no"]]
+    call_command("send_due_emails", stdout=out)
+    assert out.getvalue().endswith("Sent 0 e-mail(s).\n")
+    assert len(mail.outbox) == 1
