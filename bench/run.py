@@ -81,7 +81,7 @@ STEP_TIMEOUT = 600  # seconds for migrate, demo content, collectstatic
 SERVER_START_TIMEOUT = 60
 SERVER_STOP_TIMEOUT = 30
 DRAIN_TIMEOUT = 120  # seconds the e-mail worker gets to empty the outbox
-WORKER_NICE = 10  # as the worker service in compose.yaml
+WORKER_NICE = 19  # as the worker service in compose.yaml
 
 
 def parse_args(argv):
@@ -103,7 +103,7 @@ def parse_args(argv):
         "--worker-nice",
         type=int,
         default=WORKER_NICE,
-        help="niceness of the e-mail worker (compose.yaml runs it at 10; 0 for equal footing)",
+        help="niceness of the e-mail worker (compose.yaml runs it at 19; 0 for equal footing)",
     )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     return parser.parse_args(argv)
