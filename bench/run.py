@@ -86,10 +86,10 @@ WORKER_NICE = 19  # as the worker service in compose.yaml
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--signatures", type=int, default=3000, help="per signing phase")
+    parser.add_argument("--signatures", type=int, default=8000, help="per signing phase")
     parser.add_argument("--duration", type=float, default=20, help="max seconds per phase")
     parser.add_argument("--concurrency", type=int, default=32, help="client connections")
-    parser.add_argument("--baseline-requests", type=int, default=6000)
+    parser.add_argument("--baseline-requests", type=int, default=20000)
     parser.add_argument("--get-requests", type=int, default=6000, help="count.json and page")
     parser.add_argument("--cache", choices=["auto", "redis", "locmem"], default="auto")
     parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: gunicorn.conf.py)")
