@@ -9,7 +9,6 @@ import threading
 
 import pytest
 import redis
-from django.test import override_settings
 from django_tasks import task
 
 from spero_site import abuse
@@ -18,9 +17,6 @@ from spero_site.cache import RedisCache
 from spero_site.settings.base import cache_from_url
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-DUMMY_TASKS = override_settings(
-    TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-)
 
 
 @pytest.fixture
@@ -115,40 +111,48 @@ def noted_task():
     return "ran"
 
 
-@DUMMY_TASKS
+@pytest.fixture
+def queued(settings):
+    """The runs of noted_task that were enqueued, in a queue that only records them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    backend = noted_task.get_backend()
+    backend.clear()
+    return backend.results
+
+
+@pytest.fixture
+def enqueue_once_and_commit(django_capture_on_commit_callbacks):
+    def enqueue():
+        with django_capture_on_commit_callbacks(execute=True):
+            site_tasks.enqueue_once(noted_task, "test")
+
+    return enqueue
+
+
 @pytest.mark.django_db
 def test_enqueue_once_queues_one_run_until_it_starts(
-    redis_cache, monkeypatch, django_capture_on_commit_callbacks
+    redis_cache, monkeypatch, queued, enqueue_once_and_commit, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(site_tasks, "cache", redis_cache)
-    backend = noted_task.get_backend()
-    backend.clear()
-
     with django_capture_on_commit_callbacks(execute=True):
         site_tasks.enqueue_once(noted_task, "test")
-        assert backend.results == []  # not before the commit
-    assert len(backend.results) == 1
-    for _ in range(2):  # a run is queued and has not started: nothing more
-        with django_capture_on_commit_callbacks(execute=True):
-            site_tasks.enqueue_once(noted_task, "test")
-    assert len(backend.results) == 1
+        assert queued == []  # not before the commit
+    assert len(queued) == 1
+    enqueue_once_and_commit()  # a run is queued and has not started: nothing more
+    enqueue_once_and_commit()
+    assert len(queued) == 1
 
     site_tasks.run_started("test")
-    with django_capture_on_commit_callbacks(execute=True):
-        site_tasks.enqueue_once(noted_task, "test")
-    assert len(backend.results) == 2
+    enqueue_once_and_commit()
+    assert len(queued) == 2
 
 
-@DUMMY_TASKS
 @pytest.mark.django_db
 def test_enqueue_once_queues_anyway_when_redis_is_down(
-    unreachable_cache, monkeypatch, django_capture_on_commit_callbacks
+    unreachable_cache, monkeypatch, queued, enqueue_once_and_commit
 ):
     monkeypatch.setattr(site_tasks, "cache", unreachable_cache)
-    backend = noted_task.get_backend()
-    backend.clear()
-    for _ in range(2):
-        with django_capture_on_commit_callbacks(execute=True):
-            site_tasks.enqueue_once(noted_task, "test")
-    assert len(backend.results) == 2
+    enqueue_once_and_commit()
+    enqueue_once_and_commit()
+    assert len(queued) == 2
     site_tasks.run_started("test")  # does not raise: the mark expires by itself
