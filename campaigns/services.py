@@ -74,6 +74,8 @@ def _pk_from(token, salt, max_age=None):
 # index one_signature_per_email). It stands for a SELECT of the petition, a savepoint and the
 # ORM's INSERT, which were most of a signature's cost (docs/performance.md). No row back means
 # a repeat signer, or a petition that is closed or does not exist; sign() sorts that out.
+# The conflict target repeats the index's condition as Django writes it: SQLite (development)
+# accepts only that form, PostgreSQL any that implies it.
 _INSERT_SIGNATURE = """
     INSERT INTO campaigns_signature (
         petition_id, status, full_name, email, email_normalized, postal_code, place,
@@ -86,7 +88,7 @@ _INSERT_SIGNATURE = """
         %(ip_hash)s, %(now)s, %(now)s, %(email_due)s
     FROM campaigns_petition
     WHERE slug = %(slug)s AND opens_at <= %(now)s AND (closes_at IS NULL OR closes_at > %(now)s)
-    ON CONFLICT (petition_id, email_normalized) WHERE email_normalized <> '' DO NOTHING
+    ON CONFLICT (petition_id, email_normalized) WHERE NOT (email_normalized = '') DO NOTHING
     RETURNING id
 """
 

@@ -23,7 +23,13 @@ from spero_site.settings.base import env as settings_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CACHE_URL", "EMAIL_URL")
-GUNICORN_VARIABLES = ("PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS", "FORWARDED_ALLOW_IPS")
+GUNICORN_VARIABLES = (
+    "PORT",
+    "WEB_CONCURRENCY",
+    "GUNICORN_THREADS",
+    "GUNICORN_ACCESS_LOG",
+    "FORWARDED_ALLOW_IPS",
+)
 SUBPROCESS_TIMEOUT = 120  # seconds; no step here may hang the suite
 SERVER_START_TIMEOUT = 30
 HTTPS = {"X-Forwarded-Proto": "https"}
