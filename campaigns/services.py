@@ -242,8 +242,9 @@ def invalidate(signatures, *, now=None):
         for _, petition_id, status in locked:
             if status == Signature.Status.CONFIRMED:
                 confirmed_per_petition[petition_id] = confirmed_per_petition.get(petition_id, 0) + 1
+        # A confirmation e-mail not yet sent is not sent at all.
         Signature.objects.filter(pk__in=[pk for pk, _, _ in locked]).update(
-            status=Signature.Status.INVALIDATED
+            status=Signature.Status.INVALIDATED, email_due=Signature.Email.NONE
         )
         for petition_id, count in sorted(confirmed_per_petition.items()):
             _change_count(petition_id, -count, now)

@@ -163,12 +163,14 @@ def test_the_run_is_queued_only_once_the_signature_is_committed(
 
 
 @pytest.mark.django_db
-def test_withdrawal_before_the_email_goes_out_cancels_it(
+def test_withdrawal_or_invalidation_before_the_email_goes_out_cancels_it(
     petition, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
         services.sign(petition.slug, signer(0), ip_hash="x")
-    services.withdraw(services.withdraw_token(Signature.objects.get()))
+        services.sign(petition.slug, signer(1), ip_hash="fraud")
+    services.withdraw(services.withdraw_token(Signature.objects.get(email="signer.0@example.no")))
+    services.invalidate(Signature.objects.filter(ip_hash="fraud"))
     assert tasks.send_due_emails.call() == 0
     assert not mail.outbox
 
