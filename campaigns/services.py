@@ -23,8 +23,6 @@ UNCONFIRMED_RETENTION = datetime.timedelta(days=7)
 # A repeat signer gets at most one e-mail per this interval.
 EMAIL_RESEND_INTERVAL = datetime.timedelta(minutes=10)
 GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
-# E-mails sent per transaction: their signatures stay locked until the batch is sent.
-EMAIL_BATCH_SIZE = 25
 
 
 class PetitionClosed(Exception):
@@ -144,29 +142,6 @@ def sign(petition_slug, data, *, ip_hash, now=None):
         repeat.last_email_sent_at = now
         repeat.save(update_fields=["email_due", "last_email_sent_at"])
         enqueue_once(tasks.send_due_emails, tasks.DUE_EMAILS)
-
-
-def send_due_emails(send, *, skip=(), batch_size=EMAIL_BATCH_SIZE):
-    """Hand a batch of signatures whose e-mail is due to `send(signature)`, which returns
-    whether it sent it, and mark the sent ones done, in one transaction. The rows stay locked
-    meanwhile, so two runs never send the same e-mail; one that fails stays due for a later run.
-    A row locked by someone else is waited for, not skipped: a run must see every e-mail that
-    was due when it started (spero_site/tasks.py).
-    `skip` leaves out signatures that failed earlier in the same run. Returns (sent, failed),
-    two sets of primary keys; both empty when nothing (else) is due."""
-    with transaction.atomic():
-        batch = list(
-            Signature.objects.select_for_update(of=("self",))
-            .select_related("petition")
-            .exclude(email_due=Signature.Email.NONE)
-            .exclude(pk__in=skip)
-            .order_by("pk")[:batch_size]
-        )
-        sent, failed = set(), set()
-        for signature in batch:
-            (sent if send(signature) else failed).add(signature.pk)
-        Signature.objects.filter(pk__in=sent).update(email_due=Signature.Email.NONE)
-    return sent, failed
 
 
 def confirm(token, *, now=None):

@@ -1,10 +1,8 @@
 """E-mails to signers, sent in the background from the outbox that is the signature table
 (Signature.email_due), and the retention rules as a task."""
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -12,9 +10,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from campaigns.models import Signature
+from spero_site.outbox import send_due
 from spero_site.tasks import run_started
-
-logger = logging.getLogger(__name__)
 
 # The key under which spero_site.tasks.enqueue_once keeps one run of send_due_emails queued.
 DUE_EMAILS = "campaigns.send_due_emails"
@@ -62,32 +59,10 @@ def _email_message(signature, connection=None):
 
 @task()
 def send_due_emails():
-    """Send every e-mail that signatures are waiting for, over one connection to the mail
-    server. Returns how many were sent; one that fails stays due for the next run."""
-    from campaigns import services
-
+    """Send every e-mail that signatures are waiting for (spero_site/outbox.py). Returns how
+    many were sent."""
     run_started(DUE_EMAILS)
-    connection = get_connection()
-    # When the mail server cannot be reached, fail at once and leave everything due.
-    connection.open()
-
-    def send(signature):
-        try:
-            return _email_message(signature, connection).send() == 1
-        except Exception:  # noqa: BLE001 - one bad message must not hold back the others
-            logger.exception("Could not send the e-mail of signature %s", signature.pk)
-            return False
-
-    sent_total, failed = 0, set()
-    try:
-        while True:
-            sent, failed_now = services.send_due_emails(send, skip=failed)
-            if not sent and not failed_now:
-                return sent_total
-            sent_total += len(sent)
-            failed |= failed_now
-    finally:
-        connection.close()
+    return send_due(Signature.objects.select_related("petition"), _email_message)
 
 
 @task()

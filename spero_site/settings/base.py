@@ -49,6 +49,7 @@ NUM_PROXIES = env("NUM_PROXIES")
 SIGNATURE_RETENTION_MONTHS = env("SIGNATURE_RETENTION_MONTHS")
 
 INSTALLED_APPS = [
+    "spero_site",
     "pages",
     "campaigns",
     "events",

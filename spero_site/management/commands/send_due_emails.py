@@ -1,0 +1,21 @@
+"""Send every e-mail that is due in the site's outboxes (spero_site/outbox.py): the opprop's and
+the conference registrations'.
+
+Normally a queued run of each app's send_due_emails task sends them within seconds; this command
+is the safety net for a run that was lost with its worker, and runs hourly in the scheduler
+service of compose.yaml. It is safe to run at any time, also beside the worker.
+"""
+
+from django.core.management.base import BaseCommand
+
+from campaigns import tasks as campaign_tasks
+
+OUTBOX_TASKS = [campaign_tasks.send_due_emails]
+
+
+class Command(BaseCommand):
+    help = "Sends every e-mail that is due: opprop confirmations and notes."
+
+    def handle(self, *args, **options):
+        sent = sum(task.call() for task in OUTBOX_TASKS)
+        self.stdout.write(f"Sent {sent} e-mail(s).")
