@@ -5,8 +5,6 @@ Signatures change only through campaigns.services. Every staff action on them is
 Wagtail's audit log: who, what and how many rows.
 """
 
-import datetime
-import tempfile
 import uuid
 
 import django_filters
@@ -14,7 +12,6 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +23,6 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.components import Component
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets import BooleanRadioSelect
@@ -36,16 +32,11 @@ from wagtail.permissions import policy_registry
 
 from campaigns import services
 from campaigns.models import Petition, Signature
+from spero_site.admin_exports import StreamingExportIndexView
 
 # Seeing signatures (list, inspect, export, dashboard counts) takes one of these permissions;
 # changing them (invalidation, comment approval) takes "change".
 READ = ["view", "change"]
-
-# Rows fetched per round trip while exporting; memory holds one chunk, never the whole list.
-EXPORT_CHUNK_SIZE = 2000
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Cells a spreadsheet program would run as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 COUNTABLE = [Signature.Status.UNCONFIRMED, Signature.Status.CONFIRMED]
 
@@ -108,64 +99,28 @@ class SignatureFilterSet(WagtailFilterSet):
         return with_email_domain(queryset, value) if value.strip() else queryset
 
 
-def neutralise_formula(value):
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
-def local_naive(value):
-    # Excel has no time zones: write the time as it reads in Norway, not in UTC.
-    return timezone.make_naive(value)
-
-
-def local_iso(value):
-    return timezone.localtime(value).isoformat(timespec="seconds")
-
-
-class SignatureIndexView(IndexView):
+class SignatureIndexView(StreamingExportIndexView):
     """The signature listing. Its export holds confirmed signatures only (whatever the status
     filter says), streams in constant memory and is logged."""
 
     any_permission_required = READ
-    custom_value_preprocess = {
-        **IndexView.custom_value_preprocess,
-        datetime.datetime: {IndexView.FORMAT_XLSX: local_naive, IndexView.FORMAT_CSV: local_iso},
-        str: {IndexView.FORMAT_CSV: neutralise_formula},
-    }
 
-    def get(self, request, *args, **kwargs):
-        # Wagtail's own export renders the listing context first, which loads every row into
-        # memory (len(object_list)); go straight to the stream instead.
-        if self.is_export:
-            return self.export(request.GET["export"])
-        return super().get(request, *args, **kwargs)
-
-    def export(self, export_format):
+    def export_queryset(self):
         # Most of a row's cost is loading and parsing its columns: load the exported ones only
         # (and of the petition, the title that names it, not its text).
         columns = ["petition__title" if name == "petition" else name for name in self.list_export]
-        queryset = (
+        return (
             self.get_queryset()
             .filter(status=Signature.Status.CONFIRMED)
             .select_related("petition")
             .only(*columns)
         )
-        self.log_export(queryset, export_format)
-        # .iterator() reads from a server-side cursor and caches nothing: memory holds one chunk.
-        rows = queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
-        return self.as_spreadsheet(rows, export_format)
 
     def log_export(self, queryset, export_format):
         """One entry per petition in the file, sharing one uuid."""
         rows_per_petition = dict(
             queryset.order_by().values_list("petition").annotate(rows=Count("pk"))
         )
-        # The search text may be someone's name or address; the log outlives the signatures,
-        # so it records that a search narrowed the export, not what was searched for.
-        filters = {
-            key: value
-            for key, value in self.request.GET.items()
-            if key not in {"export", "p", self.search_kwarg} and value
-        }
         action_uuid = uuid.uuid4()
         for petition in Petition.objects.filter(pk__in=rows_per_petition):
             log(
@@ -176,7 +131,7 @@ class SignatureIndexView(IndexView):
                 data={
                     "format": export_format,
                     "rows": rows_per_petition[petition.pk],
-                    "filters": filters,
+                    "filters": self.logged_filters(),
                     "searched": self.is_searching,
                 },
             )
@@ -184,35 +139,6 @@ class SignatureIndexView(IndexView):
     def get_filename(self):
         name = slugify(gettext("confirmed signatures"))
         return f"{name}-{timezone.localdate().isoformat()}"
-
-    def get_heading(self, queryset, field):
-        # The export hands over an iterator, which has no .model for the column labels.
-        return super().get_heading(self.model.objects.none(), field)
-
-    def stream_csv(self, queryset):
-        # A byte order mark makes Excel read the file as UTF-8 (æ, ø and å intact).
-        yield "\ufeff"
-        yield from super().stream_csv(queryset)
-
-    def write_xlsx_response(self, queryset):
-        # Wagtail saves the workbook into a BytesIO, which grows with the rows. openpyxl's
-        # write-only workbook keeps rows on disk; saving into a temporary file too keeps the
-        # process flat. FileResponse streams it and closes (and so deletes) it at the end.
-        output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-        try:
-            self.write_xlsx(queryset, output)
-        except BaseException:
-            output.close()
-            raise
-        output.seek(0)
-        return FileResponse(
-            output,
-            as_attachment=True,
-            content_type=XLSX_CONTENT_TYPE,
-            filename=f"{self.get_filename()}.xlsx",
-        )
-
-    show_export_buttons = False  # replaced by the buttons below, which say what the file holds
 
     @cached_property
     def header_more_buttons(self):

@@ -11,9 +11,10 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from pages.blocks import RICH_TEXT_FEATURES
+from spero_site.models import ConsentWording
 
 
-class Petition(index.Indexed, models.Model):
+class Petition(index.Indexed, ConsentWording):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     text = RichTextField(_("petition text"), features=RICH_TEXT_FEATURES)
@@ -28,14 +29,6 @@ class Petition(index.Indexed, models.Model):
             "without their consent."
         ),
     )
-    consent_text = models.TextField(
-        _("consent wording"),
-        help_text=_(
-            "What signers agree to. Each change makes a new version; every signature records "
-            "the version it agreed to."
-        ),
-    )
-    consent_version = models.PositiveIntegerField(_("consent version"), default=1, editable=False)
     hashtag = models.CharField(_("hashtag"), max_length=60, blank=True)
     share_text = models.CharField(_("share text"), max_length=280, blank=True)
     # Kept by the services with one UPDATE per change, so that reading the count never counts
@@ -66,18 +59,14 @@ class Petition(index.Indexed, models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
-            previous = Petition.objects.filter(pk=self.pk).values("consent_text").first()
-            if previous and previous["consent_text"] != self.consent_text:
-                self.consent_version += 1
-            if kwargs.get("update_fields") is None:
-                # An editor's save must never write back a count read before signers
-                # confirmed in the meantime.
-                kwargs["update_fields"] = [
-                    f.name
-                    for f in self._meta.concrete_fields
-                    if not f.primary_key and f.name not in self.COUNTER_FIELDS
-                ]
+        if self.pk is not None and kwargs.get("update_fields") is None:
+            # An editor's save must never write back a count read before signers confirmed in
+            # the meantime.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.COUNTER_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def is_open(self, now=None):

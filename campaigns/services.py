@@ -14,6 +14,7 @@ from django.utils import timezone
 from campaigns import tasks
 from campaigns.models import Petition, Signature
 from campaigns.postal_codes import place_for_postal_code
+from spero_site.forms import normalize_email
 from spero_site.tasks import enqueue_once
 
 CONFIRM_SALT = "campaigns.signature.confirm"
@@ -22,7 +23,6 @@ CONFIRM_LINK_MAX_AGE = datetime.timedelta(days=7)
 UNCONFIRMED_RETENTION = datetime.timedelta(days=7)
 # A repeat signer gets at most one e-mail per this interval.
 EMAIL_RESEND_INTERVAL = datetime.timedelta(minutes=10)
-GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
 
 
 class PetitionClosed(Exception):
@@ -40,16 +40,6 @@ class SignatureData:
     postal_code: str
     show_publicly: bool
     comment: str
-
-
-def normalize_email(email):
-    """One form per mailbox, so that a person signs once: case, "+tag" and, for Gmail, dots in
-    the local part do not make a new address."""
-    local, _, domain = email.strip().lower().rpartition("@")
-    local = local.split("+", 1)[0]
-    if domain in GMAIL_DOMAINS:
-        local, domain = local.replace(".", ""), "gmail.com"
-    return f"{local}@{domain}"
 
 
 def confirm_token(signature):

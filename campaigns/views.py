@@ -11,6 +11,7 @@ from campaigns import services
 from campaigns.forms import SignatureForm
 from campaigns.models import Petition, Signature
 from spero_site.abuse import ip_hash, within_limits
+from spero_site.forms import normalize_email
 
 LATEST_SIGNERS = 10
 # Per keyed IP hash and per normalised e-mail: generous for families and offices behind one
@@ -65,7 +66,7 @@ def sign(request, slug):
         signer_ip_hash = ip_hash(request)
         if not within_limits(
             ("sign-ip", signer_ip_hash, *SIGN_LIMIT_PER_IP),
-            ("sign-email", services.normalize_email(data.email), *SIGN_LIMIT_PER_EMAIL),
+            ("sign-email", normalize_email(data.email), *SIGN_LIMIT_PER_EMAIL),
         ):
             form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
             status = 429

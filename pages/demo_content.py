@@ -14,6 +14,7 @@ missing is created and published.
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
 from campaigns.models import Petition
+from events.models import Event, Registration
 from pages.models import (
     ArticlePage,
     CampaignPage,
@@ -47,6 +49,8 @@ SITE_PORT = 80
 
 # --- References, resolved to database objects when a page is built -------------------------
 
+OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
+
 
 @dataclass(frozen=True)
 class PageRef:
@@ -62,6 +66,11 @@ class StatisticRef:
 
 @dataclass(frozen=True)
 class PetitionRef:
+    slug: str
+
+
+@dataclass(frozen=True)
+class EventRef:
     slug: str
 
 
@@ -81,6 +90,34 @@ PETITION = {
     "signaturen tilbake når som helst.",
     "hashtag": "#StigmaEndsWithMe",
     "share_text": "Jeg har skrevet under på oppropet mot stigma. Bli med du også!",
+}
+
+
+# The conference the seed describes: Selvhjelp Norge's jubilee in Oslo on 18 October, fully
+# booked before the deadline. The seed's year has passed; the demo takes the next 18 October, so
+# that its registration and waiting list can be tried. Seats, times and the deadline are ours.
+EVENT = {
+    "slug": "jubileumskonferanse",
+    "title": "Selvhjelp Norge 10 år – jubileumskonferanse",
+    "organiser": "Selvhjelp Norge",
+    "starts_at": datetime.datetime(2027, 10, 18, 9, 30, tzinfo=OSLO),
+    "ends_at": datetime.datetime(2027, 10, 18, 16, 0, tzinfo=OSLO),
+    "venue": "Oslo",
+    "capacity": 150,
+    "registration_opens_at": datetime.datetime(2026, 9, 1, 9, 0, tzinfo=OSLO),
+    "registration_closes_at": datetime.datetime(2027, 10, 1, 23, 59, tzinfo=OSLO),
+    "waiting_list": True,
+    "offer_hold_hours": 48,
+    "max_seats_per_registration": 4,
+    "consent_text": "Jeg samtykker i at Spero foreningen lagrer opplysningene mine for å "
+    "administrere påmeldingen, slik personvernerklæringen beskriver, og at de slettes 90 dager "
+    "etter konferansen. Jeg kan melde meg av når som helst.",
+}
+DEMO_WAITING = 3
+DEMO_ORGANISATIONS = {
+    "municipality": "Bergen kommune",
+    "voluntary": "Selvhjelp Norge",
+    "community": "Frivilligsentralen i Åsane",
 }
 
 
@@ -523,7 +560,7 @@ EVENTS = PageSpec(
     "tipse deg om.</p>",
 )
 
-WAITING_LIST = (
+CONFERENCE_CONTACT = (
     'send en e-post til <a href="mailto:post@selvhjelp.no">post@selvhjelp.no</a> eller '
     "ring 23 33 19 00"
 )
@@ -533,12 +570,7 @@ CONFERENCE = PageSpec(
     parent="arrangementer",
     model=ConferencePage,
     title="Selvhjelp Norge 10 år – jubileumskonferanse",
-    # The seed page gives the day (18 October) but is from a past year; the demo uses 2025.
-    fields={
-        "starts_on": datetime.date(2025, 10, 18),
-        "location": "Oslo",
-        "organiser": "Selvhjelp Norge",
-    },
+    fields={"event": EventRef("jubileumskonferanse")},
     search_description="Selvhjelp Norge markerer 10 år med jubileumskonferanse i Oslo 18. "
     "oktober. Konferansen er fulltegnet, men du kan sette deg på venteliste.",
     listing_summary="Jubileumskonferanse i Oslo 18. oktober. Fulltegnet – du kan sette deg på "
@@ -550,7 +582,9 @@ CONFERENCE = PageSpec(
         heading("Fulltegnet – men det finnes en venteliste"),
         text(
             "<p>Interessen har vært stor, og konferansen ble fulltegnet før påmeldingsfristen. "
-            f"Vil du likevel være med, kan du sette deg på venteliste: {WAITING_LIST}.</p>"
+            "Vil du likevel være med, kan du sette deg på ventelisten med skjemaet nederst på "
+            "siden. Blir en plass ledig, får du tilbud om den på e-post.</p>"
+            f"<p>Spørsmål om konferansen? Du kan {CONFERENCE_CONTACT}.</p>"
         ),
         heading("Ti år med selvhjelp"),
         text(
@@ -602,7 +636,7 @@ CONFERENCE_NEWS = PageSpec(
     model=ArticlePage,
     title="Selvhjelp Norges jubileumskonferanse er fulltegnet",
     # The seed gives no publication date; a demo date a month before the conference.
-    fields={"date": datetime.date(2025, 9, 15)},
+    fields={"date": datetime.date(2026, 11, 16)},
     search_description="Selvhjelp Norges jubileumskonferanse i Oslo 18. oktober ble fulltegnet "
     "før fristen. Slik kommer du på ventelisten.",
     listing_summary="Konferansen i Oslo 18. oktober er fulltegnet, men du kan sette deg på "
@@ -614,7 +648,8 @@ CONFERENCE_NEWS = PageSpec(
             "<p>Folk fra hele landet har meldt seg på, både som enkeltpersoner og for kommuner, "
             "frivillige organisasjoner og lokalsamfunn.</p>"
             "<p>Har du ikke fått plass, kan du sette deg på venteliste hos Selvhjelp Norge: "
-            f"{WAITING_LIST}.</p>"
+            "skjemaet på konferansesiden. Spørsmål kan du stille til Selvhjelp Norge: "
+            f"{CONFERENCE_CONTACT}.</p>"
         ),
         call_to_action(
             "Om konferansen",
@@ -784,8 +819,11 @@ def load_demo_content():
     with transaction.atomic():
         root = ensure_tree_roots(report)
         statistics = {spec.title: ensure_statistic(spec, report) for spec in STATISTICS}
-        petitions = {PETITION["slug"]: ensure_petition(report)}
-        pages, created = ensure_pages(root, report, petitions)
+        snippets = {
+            PetitionRef(PETITION["slug"]): ensure_petition(report),
+            EventRef(EVENT["slug"]): ensure_event(report),
+        }
+        pages, created = ensure_pages(root, report, snippets)
         for spec in PAGES:
             if spec.path in created:
                 publish(pages[spec.path], spec, pages, statistics)
@@ -847,7 +885,51 @@ def ensure_petition(report):
     return petition
 
 
-def ensure_pages(root, report, petitions):
+def ensure_event(report):
+    """The demo conference, fully booked as in the seed, with a short waiting list; created
+    with its registrations only when no event has its slug."""
+    event, created = Event.objects.get_or_create(slug=EVENT["slug"], defaults=EVENT)
+    (report.created if created else report.found).append(f"event «{event.title}»")
+    if created:
+        Registration.objects.bulk_create(demo_registrations(event))
+    return event
+
+
+def demo_registrations(event):
+    """Made-up participants (addresses at example.org, which takes no mail) that fill the
+    seats, some of them for two, then a waiting list: for trying the admin, its exports and the
+    waiting list."""
+    seats_left, number = event.capacity, 0
+    while seats_left:
+        number += 1
+        seats = min(2 if number % 6 == 0 else 1, seats_left)
+        yield demo_registration(event, number, Registration.Status.CONFIRMED, seats)
+        seats_left -= seats
+    for waiting in range(number + 1, number + 1 + DEMO_WAITING):
+        yield demo_registration(event, waiting, Registration.Status.WAITING, 1)
+
+
+def demo_registration(event, number, status, seats):
+    affiliation = list(Registration.Affiliation)[number % len(Registration.Affiliation)]
+    when = event.registration_opens_at + datetime.timedelta(hours=5 * number)
+    email = f"deltaker{number:03d}@example.org"
+    return Registration(
+        event=event,
+        status=status,
+        name=f"Deltaker {number:03d}",
+        email=email,
+        email_normalized=email,
+        affiliation=affiliation,
+        organisation=DEMO_ORGANISATIONS.get(affiliation, ""),
+        seats=seats,
+        consent_version=event.consent_version,
+        consented_at=when,
+        created_at=when,
+        confirmed_at=when if status == Registration.Status.CONFIRMED else None,
+    )
+
+
+def ensure_pages(root, report, snippets):
     """Every page in PAGES, found by slug under its parent or created as a draft.
 
     Returns the pages by path and the set of paths created in this run (to be filled and
@@ -875,7 +957,7 @@ def ensure_pages(root, report, petitions):
             show_in_menus=spec.show_in_menus,
             live=False,
             **{
-                name: petitions[value.slug] if isinstance(value, PetitionRef) else value
+                name: snippets[value] if isinstance(value, PetitionRef | EventRef) else value
                 for name, value in spec.fields.items()
             },
         )

@@ -172,39 +172,36 @@ class EventIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        conferences = list(ConferencePage.objects.child_of(self).live().order_by("starts_on"))
-        today = timezone.localdate()
-        context["upcoming"] = [c for c in conferences if c.last_day >= today]
-        context["past"] = [c for c in reversed(conferences) if c.last_day < today]
+        conferences = list(
+            ConferencePage.objects.child_of(self)
+            .live()
+            .select_related("event")
+            .order_by("event__starts_at")
+        )
+        now = timezone.now()
+        context["upcoming"] = [c for c in conferences if not c.event.is_over(now)]
+        context["past"] = [c for c in reversed(conferences) if c.event.is_over(now)]
         return context
 
 
 class ConferencePage(BasePage):
-    starts_on = models.DateField(_("date"))
-    ends_on = models.DateField(
-        _("last day"), null=True, blank=True, help_text=_("Only for events over several days.")
+    event = models.ForeignKey(
+        "events.Event",
+        verbose_name=_("event"),
+        on_delete=models.PROTECT,
+        related_name="conference_pages",
+        help_text=_("When and where, and the registration this page shows."),
     )
-    location = models.CharField(_("place"), max_length=200)
-    organiser = models.CharField(_("organiser"), max_length=200)
 
     content_panels = [
         *Page.content_panels,
-        MultiFieldPanel(
-            [
-                FieldPanel("starts_on"),
-                FieldPanel("ends_on"),
-                FieldPanel("location"),
-                FieldPanel("organiser"),
-            ],
-            heading=_("When and where"),
-        ),
+        FieldPanel("event"),
         FieldPanel("intro"),
         FieldPanel("body"),
     ]
     search_fields = [
         *BasePage.search_fields,
-        index.SearchField("location"),
-        index.SearchField("organiser"),
+        index.RelatedFields("event", [index.SearchField("venue"), index.SearchField("organiser")]),
     ]
 
     parent_page_types = ["pages.EventIndexPage"]
@@ -214,9 +211,11 @@ class ConferencePage(BasePage):
         verbose_name = _("conference page")
         verbose_name_plural = _("conference pages")
 
-    @property
-    def last_day(self):
-        return self.ends_on or self.starts_on
+    def get_context(self, request, *args, **kwargs):
+        from events.views import event_context
+
+        context = super().get_context(request, *args, **kwargs)
+        return context | event_context(self.event)
 
 
 class DonationPage(BasePage):

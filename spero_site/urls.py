@@ -12,6 +12,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("sok/", page_views.search, name="search"),
     path("opprop/", include("campaigns.urls")),
+    path("pamelding/", include("events.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumenter/", include(wagtaildocs_urls)),
 ]

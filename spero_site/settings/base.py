@@ -33,6 +33,7 @@ env = environ.Env(
     IP_HASH_KEY=(str, ""),
     NUM_PROXIES=(int, 0),
     SIGNATURE_RETENTION_MONTHS=(int, 6),
+    EVENT_REGISTRATION_RETENTION_DAYS=(int, 90),
     TASK_BACKEND=(str, ""),
 )
 
@@ -47,6 +48,7 @@ IP_HASH_KEY = env("IP_HASH_KEY") or None
 NUM_PROXIES = env("NUM_PROXIES")
 # Signatures are anonymised this many months after their petition closes.
 SIGNATURE_RETENTION_MONTHS = env("SIGNATURE_RETENTION_MONTHS")
+EVENT_REGISTRATION_RETENTION_DAYS = env("EVENT_REGISTRATION_RETENTION_DAYS")
 
 INSTALLED_APPS = [
     "spero_site",

@@ -11,73 +11,13 @@ puts it back, before and after each test here; it must come before ``transaction
 arguments so that its teardown runs after the flush.
 """
 
-import random
-import threading
-import time
-
 from django.core import mail
-from django.db import OperationalError, connections
 from wagtail.models import Collection, Page, Site
 
 from campaigns import services
 from campaigns.models import Petition, Signature
+from tests.concurrency import errors_of, run_concurrently
 from tests.test_production import leaves_migrations_data, migrations_data  # noqa: F401 - fixtures
-
-# Hang guards only (a thread that never reaches the barrier breaks it); nothing here is timed.
-BARRIER_TIMEOUT = 120
-# A PostgreSQL server shared with other test runs may be out of connections for a moment
-# ("too many clients"); a thread waits this long at most for one before the race starts.
-CONNECT_PATIENCE = 60
-
-
-def connect(deadline):
-    """Open this thread's own connection, waiting (bounded) while the server is full."""
-    while True:
-        try:
-            connections["default"].ensure_connection()
-            return
-        except OperationalError as error:
-            if "too many clients" not in str(error) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.1 + random.random() / 5)
-
-
-def run_concurrently(calls):
-    """Run every callable in its own thread, all released at the same moment by a barrier once
-    each has its own database connection (Django's are per thread). Each thread closes its
-    connection at the end. Returns one ("ok", result) or ("error", exception) per call, in the
-    order given."""
-    barrier = threading.Barrier(len(calls), timeout=BARRIER_TIMEOUT)
-    outcomes = [None] * len(calls)
-    deadline = time.monotonic() + CONNECT_PATIENCE
-
-    def worker(index, call):
-        try:
-            try:
-                connect(deadline)
-            except Exception:
-                barrier.abort()  # the others would wait for this thread in vain
-                raise
-            barrier.wait()
-            outcomes[index] = ("ok", call())
-        except Exception as error:  # noqa: BLE001 - reported to the test, which asserts on it
-            outcomes[index] = ("error", error)
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=worker, args=(index, call), name=f"race-{index}")
-        for index, call in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
-def errors_of(outcomes):
-    return [value for kind, value in outcomes if kind == "error"]
 
 
 def make_unconfirmed(petition, count, prefix="signer"):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import Petition, Signature
+from spero_site.forms import normalize_email
 
 pytestmark = pytest.mark.django_db
 
@@ -294,4 +295,4 @@ def test_changing_the_consent_wording_makes_a_new_version(petition):
     ],
 )
 def test_normalize_email(email, normalized):
-    assert services.normalize_email(email) == normalized
+    assert normalize_email(email) == normalized

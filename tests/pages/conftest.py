@@ -15,6 +15,7 @@ from pages.models import (
     StandardPage,
     StatisticsPage,
 )
+from tests.factories import make_event
 
 
 @pytest.fixture
@@ -43,9 +44,13 @@ def tree(home_page):
         ConferencePage(
             title="Jubileumskonferanse",
             slug="jubileumskonferanse",
-            starts_on=datetime.date(2025, 10, 18),
-            location="Oslo",
-            organiser="Selvhjelp Norge",
+            event=make_event(
+                title="Jubileumskonferanse",
+                starts_at=datetime.datetime(2025, 10, 18, 9, tzinfo=datetime.UTC),
+                registration_opens_at=datetime.datetime(2025, 8, 1, tzinfo=datetime.UTC),
+                venue="Oslo",
+                organiser="Selvhjelp Norge",
+            ),
         ),
     )
     pages["article"] = add(

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from wagtail.models import Collection, Locale, Page, Revision, Site
 
 from pages.models import (
@@ -183,9 +184,10 @@ def test_news_has_the_conference_announcement(demo):
 
 def test_conference_facts(demo):
     conference = page_at("/arrangementer/jubileumskonferanse/")
-    assert conference.starts_on == datetime.date(2025, 10, 18)
-    assert conference.location == "Oslo"
-    assert conference.organiser == "Selvhjelp Norge"
+    event = conference.event
+    assert timezone.localtime(event.starts_at).date() == datetime.date(2027, 10, 18)
+    assert event.venue == "Oslo"
+    assert event.organiser == "Selvhjelp Norge"
     text = content_text(conference)
     for fact in ("post@selvhjelp.no", "23 33 19 00", "venteliste", "7 distriktskontorer"):
         assert fact in text
@@ -193,6 +195,17 @@ def test_conference_facts(demo):
         assert group in text
     assert "16–30" in text
     assert "65" in text
+
+
+def test_conference_is_fully_booked_with_a_waiting_list(demo, client):
+    from events import services
+
+    event = page_at("/arrangementer/jubileumskonferanse/").event
+    assert services.seats_taken(event) == event.capacity == 150
+    assert services.queue(event).count() == 3
+    assert {r.email.rsplit("@", 1)[1] for r in event.registrations.all()} == {"example.org"}
+    html = client.get("/arrangementer/jubileumskonferanse/").content.decode()
+    assert "Fulltegnet – sett deg på venteliste" in html
 
 
 def test_campaign_has_its_hashtag(demo):

@@ -1,8 +1,6 @@
 """Every page type: where it may be created, that it renders, and that an editor can publish it
 through the admin."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 from wagtail.models import Page
@@ -20,6 +18,7 @@ from pages.models import (
     StandardPage,
     StatisticsPage,
 )
+from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +62,7 @@ def test_event_index_separates_upcoming_and_past(client, tree, home_page):
     future = ConferencePage(
         title="Vårseminar",
         slug="varseminar",
-        starts_on=datetime.date.today() + datetime.timedelta(days=30),
-        location="Bergen",
-        organiser="Spero foreningen",
+        event=make_event(title="Vårseminar"),
     )
     tree["events"].add_child(instance=future)
     future.save_revision().publish()
@@ -127,10 +124,7 @@ ADD_FORMS = {
     StandardPage: ("home", {}),
     CampaignPage: ("home", {"hashtag": "#StigmaEndsWithMe"}),
     ArticlePage: ("news", {"date": "2025-09-01"}),
-    ConferencePage: (
-        "events",
-        {"starts_on": "2026-10-18", "location": "Oslo", "organiser": "Selvhjelp Norge"},
-    ),
+    ConferencePage: ("events", {"event": lambda: make_event().pk}),
 }
 
 
@@ -150,7 +144,7 @@ def test_editor_creates_and_publishes_through_the_admin(admin_client, tree, mode
                 ]
             ),
             "action-publish": "action-publish",
-            **extra,
+            **{name: value() if callable(value) else value for name, value in extra.items()},
         }
     )
     url = reverse("wagtailadmin_pages:add", args=["pages", model._meta.model_name, parent.pk])

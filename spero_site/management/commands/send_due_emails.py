@@ -9,12 +9,15 @@ service of compose.yaml. It is safe to run at any time, also beside the worker.
 from django.core.management.base import BaseCommand
 
 from campaigns import tasks as campaign_tasks
+from events import tasks as event_tasks
 
-OUTBOX_TASKS = [campaign_tasks.send_due_emails]
+OUTBOX_TASKS = [campaign_tasks.send_due_emails, event_tasks.send_due_emails]
 
 
 class Command(BaseCommand):
-    help = "Sends every e-mail that is due: opprop confirmations and notes."
+    help = (
+        "Sends every e-mail that is due: opprop confirmations and notes, and registration e-mails."
+    )
 
     def handle(self, *args, **options):
         sent = sum(task.call() for task in OUTBOX_TASKS)

@@ -1,0 +1,165 @@
+"""Conferences in the admin.
+
+Events are editorial (volunteers write them), so they are a snippet in their own menu item.
+Registrations are personal data: they join the "Personal data" group (campaigns/wagtail_hooks.py),
+shown only to users with the registration permissions, and change only through events.services.
+"""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import LogFormatter
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from campaigns.wagtail_hooks import PERSONAL_DATA_MENU_HOOK
+from events import admin_views, services
+from events.models import Event, Registration
+
+
+class EventViewSet(SnippetViewSet):
+    model = Event
+    icon = "date"
+    menu_label = _("Events")
+    menu_order = 311
+    add_to_admin_menu = True
+    list_display = ["title", "starts_at", "venue", "capacity", "registration_closes_at"]
+    search_fields = ["title"]
+
+
+register_snippet(EventViewSet)
+
+
+@hooks.register("after_edit_snippet")
+@hooks.register("after_create_snippet")
+def offer_new_seats(request, instance):
+    """More seats from an edit go to the waiting list at once."""
+    if isinstance(instance, Event):
+        services.process_waiting_list(instance.pk)
+
+
+class RegistrationViewSet(ModelViewSet):
+    model = Registration
+    name = "registrations"
+    icon = "group"
+    menu_label = _("Registrations")
+    menu_order = 200
+    menu_hook = PERSONAL_DATA_MENU_HOOK
+    index_view_class = admin_views.RegistrationIndexView
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    # A write per registration saved by the public would serve no one.
+    add_to_reference_index = False
+    list_display = ["name", "event", "status", "seats", "affiliation", "created_at"]
+    list_filter = None
+    filterset_class = admin_views.RegistrationFilterSet
+    search_fields = ["name", "email", "organisation"]
+    search_backend_name = None  # plain database lookups; registrations are not search-indexed
+    list_export = [
+        "event",
+        "name",
+        "email",
+        "phone",
+        "get_affiliation_display",
+        "organisation",
+        "seats",
+        "dietary_needs",
+        "accessibility_needs",
+        "get_status_display",
+        "queue_position",
+        "created_at",
+    ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            add_url_name=None,
+            delete_url_name=None,
+            history_url_name=None,
+            usage_url_name=None,
+            **kwargs,
+        )
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("<int:pk>/", admin_views.RegistrationManageView.as_view(), name="edit"),
+            path(
+                "print/<int:event_id>/",
+                admin_views.ParticipantListView.as_view(),
+                name="print",
+            ),
+        ]
+
+    def get_permissions_to_register(self):
+        return (
+            super()
+            .get_permissions_to_register()
+            .filter(codename__in=["view_registration", "change_registration"])
+        )
+
+
+@hooks.register("register_admin_viewset")
+def register_registrations():
+    return RegistrationViewSet()
+
+
+@hooks.register("construct_homepage_panels")
+def add_upcoming_events_panel(request, panels):
+    if admin_views.can_read_registrations(request.user):
+        panels.append(admin_views.UpcomingEventsPanel())
+
+
+@hooks.register("register_log_actions")
+def register_registration_log_actions(actions):
+    @actions.register_action(admin_views.EXPORT_ACTION)
+    class ExportFormatter(LogFormatter):
+        label = _("Export registrations")
+
+        def format_message(self, log_entry):
+            rows = log_entry.data.get("rows", 0)
+            values = {"rows": rows, "format": log_entry.data.get("format", "").upper()}
+            if log_entry.data.get("list") == "waiting":
+                return (
+                    ngettext(
+                        "Exported the waiting list: %(rows)s registration (%(format)s)",
+                        "Exported the waiting list: %(rows)s registrations (%(format)s)",
+                        rows,
+                    )
+                    % values
+                )
+            return (
+                ngettext(
+                    "Exported the participants: %(rows)s registration (%(format)s)",
+                    "Exported the participants: %(rows)s registrations (%(format)s)",
+                    rows,
+                )
+                % values
+            )
+
+    @actions.register_action(admin_views.PRINT_ACTION)
+    class PrintFormatter(LogFormatter):
+        label = _("Print participant list")
+
+        def format_message(self, log_entry):
+            rows = log_entry.data.get("rows", 0)
+            return ngettext(
+                "Printed the participant list: %(rows)s registration",
+                "Printed the participant list: %(rows)s registrations",
+                rows,
+            ) % {"rows": rows}
+
+    actions.register_action("events.offer", _("Offer a seat"), _("Offered a seat out of turn"))
+    actions.register_action("events.confirm", _("Confirm"), _("Confirmed the registration"))
+    actions.register_action("events.cancel", _("Cancel"), _("Cancelled the registration"))
+
+    @actions.register_action(admin_views.PRIORITY_ACTION)
+    class PriorityFormatter(LogFormatter):
+        label = _("Change priority")
+
+        def format_message(self, log_entry):
+            return _("Changed the priority to %(priority)s") % {
+                "priority": log_entry.data.get("priority")
+            }
