@@ -10,7 +10,7 @@ It shares the machine with the server, so it speaks HTTP itself in as little CPU
 
 The spec (JSON):
     host, port            server address (must be a loopback address)
-    kind                  "form_post": POST the signing form's fields to `path`;
+    kind                  "form_post": POST a form's `fields` to `path`;
                           "token_post": POST only the CSRF token to each of `paths`;
                           "get": GET `path`
     path / paths          target path, or one path per request ("token_post")
@@ -19,6 +19,7 @@ The spec (JSON):
     expect_location       for redirects: the Location the success must point to
     count, duration       at most this many requests, for at most this many seconds
     concurrency           threads (connections)
+    fields                "form_post": the form's fields, with {i}, {email} and {odd} filled in
     email_pattern         "form_post": address of request i, e.g. "bench-abc-{i}@bench.invalid"
     first_index           "form_post": i of the first request (to keep phases apart)
     forwarded_for         send X-Forwarded-For with one address per request (client spread)
@@ -182,18 +183,14 @@ def forwarded_address(index):
 
 
 def form_body(spec, index, token):
-    return urlencode(
-        {
-            "csrfmiddlewaretoken": token,
-            "full_name": f"Bench Signer {index}",
-            "email": spec["email_pattern"].format(i=index),
-            "postal_code": "5003",
-            "show_publicly": "on" if index % 2 else "",
-            "comment": "",
-            "consent": "on",
-            "website": "",
-        }
-    )
+    """The form of request `index`: `fields` with {i}, {email} and {odd} ("on" for odd i, to
+    vary a checkbox) filled in."""
+    email = spec["email_pattern"].format(i=index)
+    odd = "on" if index % 2 else ""
+    fields = {
+        name: value.format(i=index, email=email, odd=odd) for name, value in spec["fields"].items()
+    }
+    return urlencode({"csrfmiddlewaretoken": token, **fields})
 
 
 def run(spec):

@@ -1,4 +1,4 @@
-"""Signing benchmark: how many signatures per second the site takes on this machine with the
+"""Signing and registration benchmark: how many signatures (and registrations) per second the site takes on this machine with the
 production setup, and whether every acknowledged signature is stored, once, and counted right.
 
     make bench                       (or: .venv/bin/python -m bench.run --help)
@@ -21,6 +21,9 @@ What it does, all on loopback and bounded in count and time:
        does;
      - count.json and the campaign page (GET), as a bonus;
      - confirm: POSTs the confirmation link of every acknowledged signature;
+     - register: the conference registration form for a fresh event (--seats seats, the
+       rest of --registrations on its waiting list), every request racing for the event's
+       row lock;
    Requests come from one X-Forwarded-For address each (NUM_PROXIES=1, as behind the
    production proxy), so the per-address rate limit sees many visitors, not one script.
    For each phase it also reads from /proc the CPU time that gunicorn, the e-mail worker, the
@@ -30,7 +33,9 @@ What it does, all on loopback and bounded in count and time:
 4. checks: every acknowledged signature (302 to sjekk-e-posten) is stored, none twice; the
    worker sent every one's confirmation e-mail (none left due in the outbox, no failed run);
    after confirming every one, Petition.signature_count == recount() == the number of
-   signatures, and count.json says the same;
+   signatures, and count.json says the same; every acknowledged registration is stored
+   once, exactly the seats are taken (by the first to register), the rest wait, and every
+   registration e-mail was sent;
 5. writes bench/results/<timestamp>-sign.json, prints a table, stops every process it started
    and drops the database (also on failure, Ctrl-C or SIGTERM).
 
@@ -69,11 +74,35 @@ CHECK_EMAIL_PATH = f"/opprop/{SLUG}/sjekk-e-posten/"
 THANKS_PATH = f"/opprop/{SLUG}/takk/"
 COUNT_PATH = f"/opprop/{SLUG}/count.json"
 BASELINE_PATH = "/bench/baseline/"
+EVENT_SLUG = "bench-konferanse"
+REGISTER_PATH = f"/pamelding/{EVENT_SLUG}/meld-pa/"
+REGISTERED_PATH = f"/pamelding/{EVENT_SLUG}/sjekk-e-posten/"
+SIGN_FIELDS = {
+    "full_name": "Bench Signer {i}",
+    "email": "{email}",
+    "postal_code": "5003",
+    "show_publicly": "{odd}",
+    "comment": "",
+    "consent": "on",
+    "website": "",
+}
+REGISTER_FIELDS = {
+    "name": "Bench Deltaker {i}",
+    "email": "{email}",
+    "phone": "412 34 567",
+    "affiliation": "individual",
+    "organisation": "",
+    "dietary_needs": "",
+    "accessibility_needs": "",
+    "consent": "on",
+    "website": "",
+}
 EMAIL_DOMAIN = "bench.invalid"  # reserved: never delivered anywhere
 # Request index ranges of the signing phases, so that their e-mail addresses never collide.
 INDEX_BASE = {
     "warmup": 0,
     "sign": 1_000_000,
+    "register": 2_000_000,
 }
 REDIS_URL = "redis://127.0.0.1:6379/0"
 TARGET_SIGNATURES_PER_S = 300
@@ -87,6 +116,10 @@ WORKER_NICE = 19  # as the worker service in compose.yaml
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--signatures", type=int, default=8000, help="per signing phase")
+    parser.add_argument("--registrations", type=int, default=4000, help="in the register phase")
+    parser.add_argument(
+        "--seats", type=int, default=1000, help="the bench event's capacity (the rest wait)"
+    )
     parser.add_argument("--duration", type=float, default=20, help="max seconds per phase")
     parser.add_argument("--concurrency", type=int, default=32, help="client connections")
     parser.add_argument("--baseline-requests", type=int, default=20000)
@@ -502,8 +535,25 @@ def sign_spec(args, phase, count, concurrency=None):
         "count": count,
         "duration": args.duration,
         "concurrency": concurrency or args.concurrency,
+        "fields": SIGN_FIELDS,
         "email_pattern": "signer-{i}@" + EMAIL_DOMAIN,
         "first_index": INDEX_BASE[phase],
+        "forwarded_for": True,
+    }
+
+
+def register_spec(args):
+    return {
+        "kind": "form_post",
+        "path": REGISTER_PATH,
+        "expect_status": 302,
+        "expect_location": REGISTERED_PATH,
+        "count": args.registrations,
+        "duration": args.duration,
+        "concurrency": args.concurrency,
+        "fields": REGISTER_FIELDS,
+        "email_pattern": "deltaker-{i}@" + EMAIL_DOMAIN,
+        "first_index": INDEX_BASE["register"],
         "forwarded_for": True,
     }
 
@@ -516,6 +566,7 @@ def baseline_spec(count):
         "expect_status": 302,
         "expect_location": CHECK_EMAIL_PATH,
         "count": count,
+        "fields": SIGN_FIELDS,
         "email_pattern": "baseline-{i}@" + EMAIL_DOMAIN,
         "forwarded_for": True,
     }
@@ -661,6 +712,66 @@ def check_count(port):
     }
 
 
+def create_bench_event(seats):
+    """An event open for registration with `seats` seats and a waiting list."""
+    from django.utils import timezone
+
+    from events.models import Event
+
+    now = timezone.now()
+    return Event.objects.create(
+        title="Benchmark-konferanse",
+        slug=EVENT_SLUG,
+        organiser="Spero foreningen",
+        starts_at=now + datetime.timedelta(days=30),
+        ends_at=now + datetime.timedelta(days=30, hours=7),
+        venue="Bergen",
+        capacity=seats,
+        registration_opens_at=now - datetime.timedelta(hours=1),
+        registration_closes_at=now + datetime.timedelta(days=20),
+        consent_text="Jeg samtykker.",
+    )
+
+
+def check_registrations(event, acknowledged_emails):
+    """Every acknowledged registration stored once; the seats exactly filled in the order
+    the registrations were taken, the rest waiting; every e-mail sent (bounded wait)."""
+    from django.db.models import Max, Min, Sum
+
+    from events import services
+    from events.models import Registration
+
+    began = time.monotonic()
+    while (
+        event.registrations.exclude(email_due="").exists()
+        and time.monotonic() - began < DRAIN_TIMEOUT
+    ):
+        time.sleep(0.5)
+    rows = list(event.registrations.values_list("email_normalized", "status"))
+    per_email = Counter(email for email, _ in rows)
+    stored = set(per_email)
+    confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED)
+    waiting = services.queue(event)
+    return {
+        "acknowledged": len(acknowledged_emails),
+        "stored": len(rows),
+        "lost": len(acknowledged_emails - stored),
+        "duplicates": sum(count - 1 for count in per_email.values() if count > 1),
+        "capacity": event.capacity,
+        "seats_taken": confirmed.aggregate(seats=Sum("seats"))["seats"] or 0,
+        "waiting": waiting.count(),
+        # Nobody who waits registered before the last one who got a seat.
+        "first_come_first_seated": (
+            waiting.aggregate(first=Min("created_at"))["first"] or datetime.datetime.max
+        ).replace(tzinfo=None)
+        >= (confirmed.aggregate(last=Max("created_at"))["last"] or datetime.datetime.min).replace(
+            tzinfo=None
+        ),
+        "emails_due_after_drain": event.registrations.exclude(email_due="").count(),
+        "drain_seconds": round(time.monotonic() - began, 1),
+    }
+
+
 # --- The run ----------------------------------------------------------------------------------
 
 
@@ -763,6 +874,12 @@ def run(args, stack, tmp):
             count=len(paths),
             **bounds,
         )
+        event = create_bench_event(args.seats)
+        phases["register"] = load(srv, tmp, "register", **register_spec(args))
+        registered = {
+            f"deltaker-{index}@{EMAIL_DOMAIN}" for index in phases["register"]["acknowledged"]
+        }
+        checks["registrations"] = check_registrations(event, registered)
         results["server_log_problems"] = srv.error_lines()[:20]
         checks["stored"] = check_stored(acknowledged)
         checks["confirmed_in_process"] = confirm_rest()
@@ -815,8 +932,29 @@ def summarise(results):
                 **capacity(phase["cpu"], results["meta"]["machine"]["usable_cores"]),
                 "meets_target": phase["rps"] >= TARGET_SIGNATURES_PER_S,
             }
+    registrations = checks["registrations"]
+    if "register" in phases:
+        phase = phases["register"]
+        summary["register"] = {
+            "registrations_per_s": phase["rps"],
+            "p50_ms": phase["latency_ms"].get("p50"),
+            "p95_ms": phase["latency_ms"].get("p95"),
+            "errors": phase["errors"],
+            "ratio_to_baseline": round(phase["rps"] / baseline, 3) if baseline else None,
+            "app_cpu_ms": phase["cpu"]["app_ms_per_ok"],
+            "db_cpu_ms": phase["cpu"]["db_ms_per_ok"],
+        }
+    summary["registrations_correct"] = (
+        registrations["lost"] == 0
+        and registrations["duplicates"] == 0
+        and registrations["seats_taken"] == min(registrations["capacity"], registrations["stored"])
+        and registrations["waiting"] == registrations["stored"] - registrations["seats_taken"]
+        and registrations["first_come_first_seated"]
+        and registrations["emails_due_after_drain"] == 0
+    )
     summary["correct"] = (
-        summary["lost"] == 0
+        summary["registrations_correct"]
+        and summary["lost"] == 0
         and summary["duplicates"] == 0
         and summary["count_matches_recount"]
         and summary["count_matches_signatures"]
@@ -901,6 +1039,15 @@ def print_table(results):
                 f"CPU {s['cpu_ms_per_signature']} ms/signature, i.e. about "
                 f"{s['projected_per_s_on_idle_machine']}/s if nothing else ran"
             )
+    if "register" in summary:
+        r, checked = summary["register"], results["checks"]["registrations"]
+        print(
+            f"register: {r['registrations_per_s']}/s = {r['ratio_to_baseline']} x baseline, "
+            f"p95 {r['p95_ms']} ms; {checked['stored']} stored, {checked['seats_taken']} of "
+            f"{checked['capacity']} seats taken, {checked['waiting']} waiting, lost "
+            f"{checked['lost']}, duplicates {checked['duplicates']} -> "
+            f"{'CORRECT' if summary['registrations_correct'] else 'INCORRECT'}"
+        )
     print(
         f"lost {summary['lost']}, duplicates {summary['duplicates']}, count == recount: "
         f"{summary['count_matches_recount']}, all e-mails sent: "

@@ -140,9 +140,13 @@ def _fill(event, now):
     if now >= event.starts_at:
         return 0
     free = event.capacity - seats_taken(event)
+    if free <= 0:
+        return 0
     hold = datetime.timedelta(hours=event.offer_hold_hours)
     offers, passed_over, head_group = 0, None, None
-    for registration in queue(event).select_for_update():
+    # The event's lock keeps every other change to its registrations out, so the queue needs
+    # no row locks of its own; it is read in chunks, as far as the free seats go.
+    for registration in queue(event).iterator(chunk_size=50):
         if free <= 0:
             break
         if registration.seats <= free:
@@ -193,8 +197,8 @@ def register(event_id, data, *, now=None):
         if data.seats > event.max_seats_per_registration:
             raise TooManySeats
         nobody_waiting = not queue(event).exists()
-        fits = data.seats <= event.capacity - seats_taken(event)
-        if nobody_waiting and fits:
+        free = event.capacity - seats_taken(event)
+        if nobody_waiting and data.seats <= free:
             status = Registration.Status.CONFIRMED
         elif event.waiting_list:
             status = Registration.Status.WAITING
@@ -219,8 +223,8 @@ def register(event_id, data, *, now=None):
         )
         _email(registration, Registration.Email.REGISTERED)
         registration.save()
-        if status == Registration.Status.WAITING:
-            # Seats may be free that the queue could not use (a group kept them, and its time
+        if status == Registration.Status.WAITING and free > 0:
+            # Seats are free that the queue could not use (a group kept them, and its time
             # is up); the newcomer may fit.
             _fill(event, now)
             registration.refresh_from_db()

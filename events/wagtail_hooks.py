@@ -153,7 +153,9 @@ def register_registration_log_actions(actions):
 
     actions.register_action("events.offer", _("Offer a seat"), _("Offered a seat out of turn"))
     actions.register_action("events.confirm", _("Confirm"), _("Confirmed the registration"))
-    actions.register_action("events.cancel", _("Cancel"), _("Cancelled the registration"))
+    actions.register_action(
+        "events.cancel", _("Cancel registration"), _("Cancelled the registration")
+    )
 
     @actions.register_action(admin_views.PRIORITY_ACTION)
     class PriorityFormatter(LogFormatter):
