@@ -1,6 +1,6 @@
 """The development setup that `make run` gives a fresh clone: SQLite, console e-mail, the demo
 content. The suite itself runs on PostgreSQL, so what is written for both databases (the raw
-SQL of signing) is checked here on SQLite, in a subprocess with the development settings."""
+SQL of signing, the row locks of registering) is checked here on SQLite, in a subprocess with the development settings."""
 
 import json
 import os
@@ -29,6 +29,18 @@ outcome["repeat"] = client.post("/opprop/stopp-stigma/signer/", data)["Location"
 outcome["invalid"] = client.post("/opprop/stopp-stigma/signer/", {**data, "email": "x"}).status_code
 signature = Signature.objects.get()
 outcome["stored"] = [signature.email_normalized, signature.place, signature.email_due]
+
+from events.models import Registration
+registration = {"name": "Ola Nordmann", "email": "ola@example.no", "affiliation": "individual",
+                "seats": "2", "consent": "on"}
+path = "/pamelding/jubileumskonferanse/meld-pa/"
+outcome["register"] = client.post(path, registration)["Location"]
+stored = Registration.objects.get(email="ola@example.no")
+outcome["registration"] = [stored.status, stored.seats, stored.email_due]
+own_page = f"/pamelding/min/{stored.token}/"
+outcome["leave"] = client.post(own_page, {"action": "cancel"})["Location"]
+stored.refresh_from_db()
+outcome["left"] = stored.status
 print("OUTCOME", json.dumps(outcome))
 """
 
@@ -55,7 +67,7 @@ def manage(environ, *args):
     return result.stdout
 
 
-def test_signing_works_on_sqlite_with_the_demo_content(tmp_path):
+def test_signing_and_registering_work_on_sqlite_with_the_demo_content(tmp_path):
     environ = development_env(tmp_path / "db.sqlite3")
     manage(environ, "manage.py", "migrate", "--noinput")
     manage(environ, "manage.py", "load_demo_content")
@@ -69,7 +81,15 @@ def test_signing_works_on_sqlite_with_the_demo_content(tmp_path):
         "repeat": "/opprop/stopp-stigma/sjekk-e-posten/",
         "invalid": 400,
         "stored": ["kari@example.no", "Bergen", ""],
+        # The demo conference is fully booked: a group of two goes to the waiting list.
+        "register": "/pamelding/jubileumskonferanse/sjekk-e-posten/",
+        "registration": ["waiting", 2, ""],
+        "leave": f"/pamelding/min/{outcome['leave'].split('/')[3]}/?done=left",
+        "left": "cancelled",
     }
     # The console backend printed the one confirmation e-mail (the repeat came too soon).
     assert stdout.count("Bekreft signaturen din: Opprop: Stopp stigma") == 1
     assert "/opprop/stopp-stigma/bekreft/" in stdout
+    # Behind the three demo entries on the waiting list, then told it has left the list.
+    assert "Du er nummer 4 på ventelisten." in stdout
+    assert "Du er meldt av «Selvhjelp Norge 10 år – jubileumskonferanse»." in stdout
