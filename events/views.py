@@ -106,6 +106,9 @@ def check_email(request, slug):
 def registration(request, token):
     """A person's own page, reached from their e-mails: status, place in the queue, and the
     buttons to cancel, leave the list or accept an offer (each a POST)."""
+    if "\x00" in token:
+        # No token holds a NUL byte, and PostgreSQL cannot compare text with one.
+        raise Http404
     registration = get_object_or_404(
         Registration.objects.select_related("event"), token=token, anonymised_at__isnull=True
     )
@@ -116,7 +119,8 @@ def registration(request, token):
         "registration": registration,
         "event": event,
         "position": services.queue_position(registration),
-        "can_act": not event.is_over() and timezone.now() < event.starts_at,
+        # Nothing changes once the event has started (events/services.py).
+        "can_act": timezone.now() < event.starts_at,
         "done_message": DONE_MESSAGES.get(request.GET.get("done", "")),
         "conference_page": _conference_page_or_none(event),
     }
