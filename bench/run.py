@@ -1,5 +1,6 @@
-"""Signing and registration benchmark: how many signatures (and registrations) per second the site takes on this machine with the
-production setup, and whether every acknowledged signature is stored, once, and counted right.
+"""Signing and registration benchmark: how many signatures and registrations per second the site
+takes on this machine with the production setup, and whether every acknowledged signature and
+registration is stored, once, and counted right.
 
     make bench                       (or: .venv/bin/python -m bench.run --help)
 

@@ -107,6 +107,15 @@ class RegistrationIndexView(StreamingExportIndexView):
     def get_queryset(self):
         return super().get_queryset().select_related("event")
 
+    def get_filterset_kwargs(self):
+        kwargs = super().get_filterset_kwargs()
+        if self.is_export:
+            # Each list says which statuses it holds; the listing's status filter does not.
+            data = kwargs["data"].copy()
+            data.pop("status", None)
+            kwargs["data"] = data
+        return kwargs
+
     def export_queryset(self):
         queryset = self.get_queryset().filter(status__in=EXPORT_LISTS[self.export_list])
         return with_queue_position(queryset).order_by(
@@ -122,7 +131,9 @@ class RegistrationIndexView(StreamingExportIndexView):
             {
                 "format": export_format,
                 "list": self.export_list,
-                "filters": self.logged_filters(),
+                "filters": {
+                    key: value for key, value in self.logged_filters().items() if key != "status"
+                },
                 "searched": self.is_searching,
             },
         )

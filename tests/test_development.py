@@ -1,6 +1,7 @@
 """The development setup that `make run` gives a fresh clone: SQLite, console e-mail, the demo
 content. The suite itself runs on PostgreSQL, so what is written for both databases (the raw
-SQL of signing, the row locks of registering) is checked here on SQLite, in a subprocess with the development settings."""
+SQL of signing, the row locks of registering) is checked here on SQLite, in a subprocess with
+the development settings."""
 
 import json
 import os
