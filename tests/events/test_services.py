@@ -343,3 +343,34 @@ def test_every_email_tells_the_status_as_it_is(event, settings):
     assert by_address[waiting.email].subject == f"En plass er din hvis du vil ha den: {event.title}"
     assert "Vi holder av plassen til deg til" in by_address[waiting.email].body
     assert not Registration.objects.exclude(email_due="").exists()
+
+
+def test_the_commands_run_the_rules(db, settings):
+    import io
+
+    from django.core.management import call_command
+
+    now = timezone.now()
+    past = make_event(
+        capacity=1,
+        starts_at=now - datetime.timedelta(days=40),
+        registration_opens_at=now - datetime.timedelta(days=60),
+        registration_closes_at=now - datetime.timedelta(days=41),
+    )
+    with time_machine.travel(now - datetime.timedelta(days=50)):
+        fill(past, 1)
+    event = make_event(capacity=1)
+    [seated, waiting] = fill(event, 2)
+    Registration.objects.filter(pk=seated.pk).update(status=Status.CANCELLED)
+
+    out = io.StringIO()
+    call_command("process_waiting_lists", stdout=out)
+    assert out.getvalue().strip() == "Expired 0 offer(s); offered 1 seat(s)."
+    assert refreshed(waiting).status == Status.OFFERED
+
+    settings.EVENT_REGISTRATION_RETENTION_DAYS = 30
+    out = io.StringIO()
+    call_command("anonymise_registrations", stdout=out)
+    assert out.getvalue().startswith("Anonymised 1 registration(s)")
+    assert past.registrations.get().name == ""
+    assert all(r.name for r in event.registrations.all())
