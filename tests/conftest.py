@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
 from wagtail.models import Page, Site
@@ -36,6 +37,17 @@ def demo_site(db):
     """The full Norwegian demo content, as `make run` loads it."""
     call_command("load_demo_content", stdout=io.StringIO())
     return Site.objects.get(is_default_site=True)
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("stab", "stab@example.org", "passord-123")
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
 
 
 @pytest.fixture

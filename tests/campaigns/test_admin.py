@@ -13,8 +13,6 @@ import tracemalloc
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -22,6 +20,7 @@ from django.utils.text import capfirst
 from wagtail.models import ModelLogEntry
 
 from campaigns.models import Petition, Signature
+from tests.admin_helpers import listed, user_in_group
 
 pytestmark = pytest.mark.django_db
 
@@ -69,32 +68,6 @@ def make_petition(slug, **fields):
         opens_at=timezone.now() - datetime.timedelta(days=1),
         **fields,
     )
-
-
-def user_in_group(username, *codenames):
-    """A non-superuser whose only permissions come from one group."""
-    group = Group.objects.create(name=f"Gruppe {username}")
-    for codename in ("access_admin", *codenames):
-        group.permissions.add(Permission.objects.get(codename=codename))
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw-12345")
-    user.groups.add(group)
-    return user
-
-
-@pytest.fixture
-def superuser(db):
-    return get_user_model().objects.create_superuser("stab", "stab@example.org", "passord-123")
-
-
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
-def listed(response):
-    assert response.status_code == 200
-    return {item.pk for item in response.context["object_list"]}
 
 
 def export(client, fmt, **params):

@@ -9,14 +9,13 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from events import services
 from events.models import Event, Registration
+from tests.admin_helpers import listed, user_in_group
 from tests.events.conftest import person
 from tests.factories import make_event
 
@@ -48,37 +47,6 @@ def fill(event, count, start=1, **kwargs):
 def refreshed(registration):
     registration.refresh_from_db()
     return registration
-
-
-def permission(codename):
-    app_label = "wagtailadmin" if codename == "access_admin" else "events"
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-
-
-def user_in_group(username, *codenames):
-    """A non-superuser whose only permissions come from one group."""
-    group = Group.objects.create(name=f"Gruppe {username}")
-    for codename in ("access_admin", *codenames):
-        group.permissions.add(permission(codename))
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw-12345")
-    user.groups.add(group)
-    return user
-
-
-@pytest.fixture
-def superuser(db):
-    return get_user_model().objects.create_superuser("stab", "stab@example.org", "passord-123")
-
-
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
-def listed(response):
-    assert response.status_code == 200
-    return {item.pk for item in response.context["object_list"]}
 
 
 def export(client, list_name, fmt, **params):
