@@ -4,6 +4,7 @@ No personal data lives here. Pages that carry a form (the opprop, conference reg
 donations) get it from their own app.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -218,10 +219,49 @@ class ConferencePage(BasePage):
         return context | event_context(self.event)
 
 
+def validate_preset_amounts(value):
+    if preset_amounts(value) is None:
+        raise ValidationError(
+            _("Write whole kroner separated by commas, for example 200, 500, 1000.")
+        )
+
+
+def preset_amounts(text):
+    """[200, 500, 1000] from "200, 500, 1000"; None when the text is not such a list."""
+    parts = [part.strip().replace(" ", "") for part in text.split(",") if part.strip()]
+    if not all(part.isascii() and part.isdigit() and len(part) <= 7 for part in parts):
+        return None
+    return [int(part) for part in parts]
+
+
 class DonationPage(BasePage):
+    preset_amounts = models.CharField(
+        _("suggested amounts (kr)"),
+        max_length=100,
+        default="200, 500, 1000",
+        validators=[validate_preset_amounts],
+        help_text=_("Shown as choices on the form; the donor can also write another amount."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("preset_amounts"),
+        FieldPanel("body"),
+    ]
+
     parent_page_types = ["pages.HomePage"]
     subpage_types = []
     max_count = 1
+
+    def presets(self):
+        return preset_amounts(self.preset_amounts) or []
+
+    def get_context(self, request, *args, **kwargs):
+        from donations.views import donation_context
+
+        context = super().get_context(request, *args, **kwargs)
+        return context | donation_context(self)
 
     class Meta:
         verbose_name = _("donation page")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("sok/", page_views.search, name="search"),
     path("opprop/", include("campaigns.urls")),
     path("pamelding/", include("events.urls")),
+    path("gave/", include("donations.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumenter/", include(wagtaildocs_urls)),
 ]

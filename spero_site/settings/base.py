@@ -34,6 +34,8 @@ env = environ.Env(
     NUM_PROXIES=(int, 0),
     SIGNATURE_RETENTION_MONTHS=(int, 6),
     EVENT_REGISTRATION_RETENTION_DAYS=(int, 90),
+    DONATION_MIN_KRONER=(int, 50),
+    DONATION_MAX_KRONER=(int, 100_000),
     TASK_BACKEND=(str, ""),
 )
 
@@ -49,6 +51,9 @@ NUM_PROXIES = env("NUM_PROXIES")
 # Signatures are anonymised this many months after their petition closes.
 SIGNATURE_RETENTION_MONTHS = env("SIGNATURE_RETENTION_MONTHS")
 EVENT_REGISTRATION_RETENTION_DAYS = env("EVENT_REGISTRATION_RETENTION_DAYS")
+# Bounds of one gift, in whole kroner.
+DONATION_MIN_KRONER = env("DONATION_MIN_KRONER")
+DONATION_MAX_KRONER = env("DONATION_MAX_KRONER")
 
 INSTALLED_APPS = [
     "spero_site",

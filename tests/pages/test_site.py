@@ -219,7 +219,7 @@ DEMO_PATHS = [
 
 
 # Pages with a form set the CSRF cookie, and nothing else.
-FORM_PAGES = {"/arrangementer/jubileumskonferanse/", "/stopp-stigma/"}
+FORM_PAGES = {"/arrangementer/jubileumskonferanse/", "/gi-en-gave/", "/stopp-stigma/"}
 
 
 def test_demo_pages_are_norwegian_load_only_own_resources_and_set_no_cookie(client, demo_site):

@@ -1,0 +1,97 @@
+"""Donation intents: what a donor means to give, and how far the payment has come. Every status
+change is kept as a DonationEvent with its source. Rules live in donations/services.py."""
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class DonationIntent(models.Model):
+    class Frequency(models.TextChoices):
+        ONE_OFF = "one_off", _("Once")
+        MONTHLY = "monthly", _("Monthly")
+
+    class Status(models.TextChoices):
+        CREATED = "created", _("Created")
+        PENDING = "pending", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        ABORTED = "aborted", _("Aborted")
+        EXPIRED = "expired", _("Expired")
+        FAILED = "failed", _("Failed")
+        REFUNDED = "refunded", _("Refunded")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    amount_ore = models.PositiveIntegerField(_("amount (øre)"))
+    currency = models.CharField(_("currency"), max_length=3, default="NOK", editable=False)
+    frequency = models.CharField(
+        _("frequency"), max_length=8, choices=Frequency.choices, default=Frequency.ONE_OFF
+    )
+    donor_name = models.CharField(_("name"), max_length=200)
+    donor_email = models.EmailField(_("e-mail"))
+    message = models.TextField(_("message"), blank=True)
+    provider = models.CharField(_("payment method"), max_length=16)
+    provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
+    # The KID a bank transfer carries, so that staff can match it to the intent.
+    kid = models.CharField(_("KID"), max_length=25, blank=True)
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CREATED
+    )
+    origin_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("given from page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=10, default="nb")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kid"], condition=~models.Q(kid=""), name="donation_unique_kid"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="donation_status_created")]
+
+    def __str__(self):
+        return f"{self.amount_kroner} kr ({self.get_status_display()})"
+
+    @property
+    def amount_kroner(self):
+        return self.amount_ore // 100
+
+
+class DonationEvent(models.Model):
+    """One status change of an intent, and who or what made it."""
+
+    class Source(models.TextChoices):
+        DONOR = "donor", _("Donor")
+        WEBHOOK = "webhook", _("Provider webhook")
+        POLL = "poll", _("Provider poll")
+        STAFF = "staff", _("Staff")
+        SYSTEM = "system", _("System")
+
+    intent = models.ForeignKey(DonationIntent, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, choices=DonationIntent.Status.choices)
+    to_status = models.CharField(max_length=10, choices=DonationIntent.Status.choices)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status} ({self.source})"

@@ -1,0 +1,20 @@
+from django.utils.translation import gettext_lazy as _
+
+from donations.kid import new_kid
+from donations.models import DonationIntent
+from donations.providers.base import Provider
+
+
+class ManualProvider(Provider):
+    """Bank transfer with a unique KID, or Vipps to the organisation's own number. The intent
+    waits as pending until staff see the money and mark it paid."""
+
+    name = "manual"
+    label = _("Bank transfer or Vipps to our number")
+
+    def is_enabled(self):
+        return True
+
+    def start(self, intent):
+        intent.kid = new_kid()
+        return DonationIntent.Status.PENDING
