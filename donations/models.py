@@ -22,6 +22,10 @@ class DonationIntent(models.Model):
         FAILED = "failed", _("Failed")
         REFUNDED = "refunded", _("Refunded")
 
+    class Email(models.TextChoices):
+        NONE = "", _("None")
+        RECEIPT = "receipt", _("Receipt")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     amount_ore = models.PositiveIntegerField(_("amount (øre)"))
     currency = models.CharField(_("currency"), max_length=3, default="NOK", editable=False)
@@ -51,6 +55,11 @@ class DonationIntent(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    # The e-mail the donor is due, until donations.tasks.send_due_emails sends it (an outbox,
+    # spero_site/outbox.py).
+    email_due = models.CharField(
+        max_length=8, choices=Email.choices, default=Email.NONE, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("donation")
@@ -61,7 +70,12 @@ class DonationIntent(models.Model):
                 fields=["kid"], condition=~models.Q(kid=""), name="donation_unique_kid"
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"], name="donation_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="donation_status_created"),
+            models.Index(
+                fields=["id"], condition=~models.Q(email_due=""), name="donation_email_due"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.amount_kroner} kr ({self.get_status_display()})"

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from donations import tasks
 from donations.models import DonationEvent, DonationIntent
 from donations.providers import get_provider
+from spero_site.tasks import enqueue_once
 
 Status = DonationIntent.Status
 Source = DonationEvent.Source
@@ -72,7 +74,9 @@ def _record(intent, to_status, source, detail):
     intent.status = to_status
     if to_status == Status.PAID:
         intent.paid_at = timezone.now()
-    intent.save(update_fields=["status", "paid_at", "updated_at"])
+        intent.email_due = DonationIntent.Email.RECEIPT
+        enqueue_once(tasks.send_due_emails, tasks.DUE_EMAILS)
+    intent.save(update_fields=["status", "paid_at", "email_due", "updated_at"])
     DonationEvent.objects.create(
         intent=intent, from_status=from_status, to_status=to_status, source=source, detail=detail
     )

@@ -1,0 +1,162 @@
+"""Staff views over donation intents (personal data): the listing with filters and exports,
+marking a manual gift paid, totals per month and the dashboard panel. Intents change only
+through donations.services; every export and staff action is in Wagtail's audit log."""
+
+import django_filters
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView, View
+from wagtail.admin import messages
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.components import Component
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.widgets.button import Button
+from wagtail.log_actions import log
+from wagtail.permissions import policy_registry
+
+from donations import services
+from donations.models import DonationIntent
+from spero_site.admin_exports import StreamingExportIndexView
+
+READ = ["view", "change"]
+EXPORT_ACTION = "donations.export"
+MARK_PAID_ACTION = "donations.mark_paid"
+
+Status = DonationIntent.Status
+
+
+def can_read_donations(user):
+    return policy_registry.get_by_type(DonationIntent).user_has_any_permission(user, READ)
+
+
+class DonationFilterSet(WagtailFilterSet):
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("Created between"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = DonationIntent
+        fields = ["status", "provider", "frequency"]
+
+
+class DonationIndexView(StreamingExportIndexView):
+    """The intents, newest first; the export holds what the filters select."""
+
+    any_permission_required = READ
+    export_headings = {
+        "amount_kroner": _("Amount (kr)"),
+        "get_status_display": _("Status"),
+        "get_frequency_display": _("Frequency"),
+    }
+
+    def export_queryset(self):
+        return self.get_queryset()
+
+    def log_export(self, queryset, export_format):
+        # Intents have no parent object to log on (as a petition or an event is); the entry
+        # is logged on the user who exported.
+        log(
+            self.request.user,
+            EXPORT_ACTION,
+            user=self.request.user,
+            data={
+                "format": export_format,
+                "rows": queryset.count(),
+                "filters": self.logged_filters(),
+                "searched": self.is_searching,
+            },
+        )
+
+    def get_filename(self):
+        return f"{slugify(gettext('donations'))}-{timezone.localdate().isoformat()}"
+
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            Button(
+                _("Download (XLSX)"), url=self.xlsx_export_url, icon_name="download", priority=90
+            ),
+            Button(
+                _("Download (CSV)"), url=self.csv_export_url, icon_name="download", priority=100
+            ),
+            Button(
+                _("Totals per month"),
+                url=reverse("donations_admin:totals"),
+                icon_name="table",
+                priority=110,
+            ),
+        ]
+
+
+class MarkPaidView(PermissionCheckedMixin, View):
+    """POST only: staff saw a manual gift arrive (by its KID) and mark it paid."""
+
+    model = DonationIntent
+    permission_required = "change"
+
+    def post(self, request, pk):
+        intent = get_object_or_404(DonationIntent, pk=pk)
+        try:
+            changed = services.mark_paid_by_staff(intent.pk, request.user)
+        except services.InvalidTransition:
+            messages.error(request, _("This gift cannot be marked paid in its present status."))
+        else:
+            if changed:
+                log(intent, MARK_PAID_ACTION, user=request.user)
+                messages.success(request, _("Marked paid. The donor gets a receipt by e-mail."))
+        return redirect(reverse("donation_intents:inspect", args=[intent.pk]))
+
+
+def monthly_totals():
+    """Paid gifts per month, newest first: [{month, gifts, total_ore}]."""
+    return list(
+        DonationIntent.objects.filter(status=Status.PAID)
+        .annotate(month=TruncMonth("paid_at"))
+        .values("month")
+        .annotate(gifts=Count("pk"), total_ore=Sum("amount_ore"))
+        .order_by("-month")
+    )
+
+
+class MonthlyTotalsView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+    model = DonationIntent
+    any_permission_required = READ
+    template_name = "donations/admin/totals.html"
+    page_title = _("Donations per month")
+    header_icon = "table"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["months"] = [
+            {**row, "total_kroner": row["total_ore"] // 100} for row in monthly_totals()
+        ]
+        return context
+
+
+class MonthTotalPanel(Component):
+    """This month's paid gifts and how many wait for payment."""
+
+    name = "donations_this_month"
+    template_name = "donations/admin/month_panel.html"
+    order = 70
+
+    def get_context_data(self, parent_context=None):
+        start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        paid = DonationIntent.objects.filter(status=Status.PAID, paid_at__gte=start).aggregate(
+            gifts=Count("pk"), total_ore=Sum("amount_ore")
+        )
+        return {
+            "gifts": paid["gifts"],
+            "total_kroner": (paid["total_ore"] or 0) // 100,
+            "pending": DonationIntent.objects.filter(status=Status.PENDING).count(),
+            "donations_url": reverse("donation_intents:index"),
+        }

@@ -1,0 +1,37 @@
+"""Receipts to donors, sent in the background from the outbox DonationIntent.email_due."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from donations.models import DonationIntent
+from spero_site.outbox import send_due
+from spero_site.tasks import run_started
+
+DUE_EMAILS = "donations.send_due_emails"
+
+
+def receipt_message(intent, connection=None):
+    """The receipt for a paid gift, in the language the donor gave in."""
+    with translation.override(intent.language), timezone.override(settings.TIME_ZONE):
+        context = {
+            "intent": intent,
+            "intent_url": settings.SITE_BASE_URL + reverse("donations:intent", args=[intent.pk]),
+        }
+        return EmailMessage(
+            subject=_("Receipt for your gift to Spero foreningen"),
+            body=render_to_string("donations/emails/receipt.txt", context),
+            to=[intent.donor_email],
+            connection=connection,
+        )
+
+
+@task()
+def send_due_emails():
+    """Send every receipt that is due (spero_site/outbox.py). Returns how many were sent."""
+    run_started(DUE_EMAILS)
+    return send_due(DonationIntent.objects.all(), receipt_message)
