@@ -7,22 +7,22 @@ users with the signature permissions, read-only (they change through campaigns.s
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from campaigns import admin_views
 from campaigns.models import Petition, Signature
-
-# Other apps' personal data (registrations, donations) joins the group by registering their
-# viewsets with `menu_hook = PERSONAL_DATA_MENU_HOOK`, or menu items with this hook.
-PERSONAL_DATA_MENU_HOOK = "register_personal_data_menu_item"
+from spero_site.personal_data import (
+    PERSONAL_DATA_MENU_HOOK,
+    ExportLogFormatter,
+    PersonalDataViewSet,
+)
 
 
 class PetitionViewSet(SnippetViewSet):
@@ -38,21 +38,19 @@ class PetitionViewSet(SnippetViewSet):
 register_snippet(PetitionViewSet)
 
 
-class SignatureViewSet(ModelViewSet):
+class SignatureViewSet(PersonalDataViewSet):
     model = Signature
     name = "signatures"
     icon = "list-ul"
     menu_order = 100
     index_view_class = admin_views.SignatureIndexView
-    # Signatures are written by services only: no add, edit, copy or delete views.
-    copy_view_enabled = False
     inspect_view_enabled = True
-    # The reference index would add a write to every signature saved by the public.
-    add_to_reference_index = False
+    # Signatures are written by services only: no edit view either.
+    absent_url_names = (*PersonalDataViewSet.absent_url_names, "edit")
+    menu_hook = None  # one of the group's own items (PersonalDataGroup below)
     list_display = ["full_name", "email", "petition", "status", "created_at", "confirmed_at"]
     filterset_class = admin_views.SignatureFilterSet
     search_fields = ["full_name", "email"]
-    search_backend_name = None  # plain database lookups; signatures are not search-indexed
     # The export hands over what a petition's recipient needs; the e-mail address stays here.
     list_export = ["petition", "full_name", "postal_code", "place", "confirmed_at"]
     inspect_view_fields = [
@@ -73,16 +71,6 @@ class SignatureViewSet(ModelViewSet):
         "anonymised_at",
     ]
 
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            add_url_name=None,
-            edit_url_name=None,
-            delete_url_name=None,
-            history_url_name=None,
-            usage_url_name=None,
-            **kwargs,
-        )
-
     def get_inspect_view_kwargs(self, **kwargs):
         return super().get_inspect_view_kwargs(any_permission_required=admin_views.READ, **kwargs)
 
@@ -92,14 +80,6 @@ class SignatureViewSet(ModelViewSet):
             path("results/", self.index_results_view, name="index_results"),
             path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
         ]
-
-    def get_permissions_to_register(self):
-        # Only the permissions that mean something here appear on the group edit page.
-        return (
-            super()
-            .get_permissions_to_register()
-            .filter(codename__in=["view_signature", "change_signature"])
-        )
 
     @property
     def url_finder_class(self):
@@ -174,16 +154,13 @@ def add_open_petitions_panel(request, panels):
 @hooks.register("register_log_actions")
 def register_signature_log_actions(actions):
     @actions.register_action(admin_views.EXPORT_ACTION)
-    class ExportFormatter(LogFormatter):
+    class ExportFormatter(ExportLogFormatter):
         label = _("Export signatures")
-
-        def format_message(self, log_entry):
-            rows = log_entry.data.get("rows", 0)
-            return ngettext(
-                "Exported %(rows)s confirmed signature (%(format)s)",
-                "Exported %(rows)s confirmed signatures (%(format)s)",
-                rows,
-            ) % {"rows": rows, "format": log_entry.data.get("format", "").upper()}
+        message = ngettext_lazy(
+            "Exported %(rows)s confirmed signature (%(format)s)",
+            "Exported %(rows)s confirmed signatures (%(format)s)",
+            "rows",
+        )
 
     @actions.register_action(admin_views.INVALIDATE_ACTION)
     class InvalidateFormatter(LogFormatter):

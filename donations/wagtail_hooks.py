@@ -3,31 +3,27 @@ donation permissions. Intents change only through donations.services."""
 
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.log_actions import LogFormatter
 
-from campaigns.wagtail_hooks import PERSONAL_DATA_MENU_HOOK
 from donations import admin_views
 from donations.models import DonationIntent
+from spero_site.personal_data import ExportLogFormatter, PersonalDataViewSet
 
 
-class DonationViewSet(ModelViewSet):
+class DonationViewSet(PersonalDataViewSet):
     model = DonationIntent
     name = "donation_intents"
     icon = "pick"
     menu_label = _("Donations")
     menu_order = 300
-    menu_hook = PERSONAL_DATA_MENU_HOOK
     index_view_class = admin_views.DonationIndexView
-    copy_view_enabled = False
     inspect_view_enabled = True
-    add_to_reference_index = False
+    # Intents change through services only: no edit view either.
+    absent_url_names = (*PersonalDataViewSet.absent_url_names, "edit")
     list_display = ["donor_name", "amount_kroner", "frequency", "provider", "status", "created_at"]
     filterset_class = admin_views.DonationFilterSet
     search_fields = ["donor_name", "donor_email", "kid"]
-    search_backend_name = None
     list_export = [
         "created_at",
         "amount_kroner",
@@ -55,16 +51,6 @@ class DonationViewSet(ModelViewSet):
     ]
     inspect_template_name = "donations/admin/inspect.html"
 
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            add_url_name=None,
-            edit_url_name=None,
-            delete_url_name=None,
-            history_url_name=None,
-            usage_url_name=None,
-            **kwargs,
-        )
-
     def get_inspect_view_kwargs(self, **kwargs):
         return super().get_inspect_view_kwargs(any_permission_required=admin_views.READ, **kwargs)
 
@@ -75,13 +61,6 @@ class DonationViewSet(ModelViewSet):
             path("inspect/<uuid:pk>/", self.inspect_view, name="inspect"),
             path("<uuid:pk>/paid/", admin_views.MarkPaidView.as_view(), name="mark_paid"),
         ]
-
-    def get_permissions_to_register(self):
-        return (
-            super()
-            .get_permissions_to_register()
-            .filter(codename__in=["view_donationintent", "change_donationintent"])
-        )
 
 
 @hooks.register("register_admin_viewset")
@@ -104,15 +83,12 @@ def add_month_total_panel(request, panels):
 @hooks.register("register_log_actions")
 def register_donation_log_actions(actions):
     @actions.register_action(admin_views.EXPORT_ACTION)
-    class ExportFormatter(LogFormatter):
+    class ExportFormatter(ExportLogFormatter):
         label = _("Export donations")
-
-        def format_message(self, log_entry):
-            rows = log_entry.data.get("rows", 0)
-            return ngettext(
-                "Exported %(rows)s donation (%(format)s)",
-                "Exported %(rows)s donations (%(format)s)",
-                rows,
-            ) % {"rows": rows, "format": log_entry.data.get("format", "").upper()}
+        message = ngettext_lazy(
+            "Exported %(rows)s donation (%(format)s)",
+            "Exported %(rows)s donations (%(format)s)",
+            "rows",
+        )
 
     actions.register_action(admin_views.MARK_PAID_ACTION, _("Mark paid"), _("Marked the gift paid"))

@@ -9,14 +9,13 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from campaigns.wagtail_hooks import PERSONAL_DATA_MENU_HOOK
 from events import admin_views, services
 from events.models import Event, Registration
+from spero_site.personal_data import PersonalDataViewSet
 
 
 class EventViewSet(SnippetViewSet):
@@ -40,23 +39,18 @@ def offer_new_seats(request, instance):
         services.process_waiting_list(instance.pk)
 
 
-class RegistrationViewSet(ModelViewSet):
+class RegistrationViewSet(PersonalDataViewSet):
     model = Registration
     name = "registrations"
     icon = "group"
     menu_label = _("Registrations")
     menu_order = 200
-    menu_hook = PERSONAL_DATA_MENU_HOOK
     index_view_class = admin_views.RegistrationIndexView
-    copy_view_enabled = False
     inspect_view_enabled = False
-    # A write per registration saved by the public would serve no one.
-    add_to_reference_index = False
     list_display = ["name", "event", "status", "seats", "affiliation", "created_at"]
     list_filter = None
     filterset_class = admin_views.RegistrationFilterSet
     search_fields = ["name", "email", "organisation"]
-    search_backend_name = None  # plain database lookups; registrations are not search-indexed
     list_export = [
         "event",
         "name",
@@ -72,15 +66,6 @@ class RegistrationViewSet(ModelViewSet):
         "created_at",
     ]
 
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            add_url_name=None,
-            delete_url_name=None,
-            history_url_name=None,
-            usage_url_name=None,
-            **kwargs,
-        )
-
     def get_urlpatterns(self):
         return [
             path("", self.index_view, name="index"),
@@ -92,13 +77,6 @@ class RegistrationViewSet(ModelViewSet):
                 name="print",
             ),
         ]
-
-    def get_permissions_to_register(self):
-        return (
-            super()
-            .get_permissions_to_register()
-            .filter(codename__in=["view_registration", "change_registration"])
-        )
 
 
 @hooks.register("register_admin_viewset")
