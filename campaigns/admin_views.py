@@ -32,7 +32,7 @@ from wagtail.permissions import policy_registry
 
 from campaigns import services
 from campaigns.models import Petition, Signature
-from spero_site.admin_exports import StreamingExportIndexView
+from spero_site.admin_exports import StreamingExportIndexView, log_per_parent
 
 # Seeing signatures (list, inspect, export, dashboard counts) takes one of these permissions;
 # changing them (invalidation, comment approval) takes "change".
@@ -117,24 +117,17 @@ class SignatureIndexView(StreamingExportIndexView):
         )
 
     def log_export(self, queryset, export_format):
-        """One entry per petition in the file, sharing one uuid."""
-        rows_per_petition = dict(
-            queryset.order_by().values_list("petition").annotate(rows=Count("pk"))
+        log_per_parent(
+            queryset,
+            "petition",
+            EXPORT_ACTION,
+            self.request.user,
+            {
+                "format": export_format,
+                "filters": self.logged_filters(),
+                "searched": self.is_searching,
+            },
         )
-        action_uuid = uuid.uuid4()
-        for petition in Petition.objects.filter(pk__in=rows_per_petition):
-            log(
-                petition,
-                EXPORT_ACTION,
-                user=self.request.user,
-                uuid=action_uuid,
-                data={
-                    "format": export_format,
-                    "rows": rows_per_petition[petition.pk],
-                    "filters": self.logged_filters(),
-                    "searched": self.is_searching,
-                },
-            )
 
     def get_filename(self):
         name = slugify(gettext("confirmed signatures"))

@@ -6,8 +6,6 @@ Registrations change only through events.services. Every export, print and staff
 written to Wagtail's audit log: who, what, when and how many rows.
 """
 
-import uuid
-
 import django_filters
 from django import forms
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
@@ -31,7 +29,7 @@ from wagtail.permissions import policy_registry
 
 from events import services
 from events.models import Event, Registration
-from spero_site.admin_exports import StreamingExportIndexView
+from spero_site.admin_exports import StreamingExportIndexView, log_per_parent
 
 # Seeing registrations (list, exports, print, dashboard) takes one of these permissions; acting
 # on them takes "change".
@@ -123,9 +121,9 @@ class RegistrationIndexView(StreamingExportIndexView):
         )
 
     def log_export(self, queryset, export_format):
-        """One entry per event in the file, sharing one uuid."""
-        log_per_event(
+        log_per_parent(
             queryset,
+            "event",
             EXPORT_ACTION,
             self.request.user,
             {
@@ -168,20 +166,6 @@ class RegistrationIndexView(StreamingExportIndexView):
                 for number, (list_name, export_format, label) in enumerate(labels)
             ),
         ]
-
-
-def log_per_event(queryset, action, user, data):
-    """One audit log entry per event among `queryset`'s registrations, with its row count."""
-    rows_per_event = dict(queryset.order_by().values_list("event").annotate(rows=Count("pk")))
-    action_uuid = uuid.uuid4()
-    for event in Event.objects.filter(pk__in=rows_per_event):
-        log(
-            event,
-            action,
-            user=user,
-            uuid=action_uuid,
-            data={**data, "rows": rows_per_event[event.pk]},
-        )
 
 
 class PriorityForm(forms.Form):

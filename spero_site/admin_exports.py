@@ -3,10 +3,13 @@ safe to open in a spreadsheet program, with times as they read in Norway, and lo
 
 import datetime
 import tempfile
+import uuid
 
+from django.db.models import Count
 from django.http import FileResponse
 from django.utils import timezone
 from wagtail.admin.views.generic import IndexView
+from wagtail.log_actions import log
 
 # Rows fetched per round trip while exporting; memory holds one chunk, never the whole list.
 EXPORT_CHUNK_SIZE = 2000
@@ -26,6 +29,23 @@ def local_naive(value):
 
 def local_iso(value):
     return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def log_per_parent(queryset, parent_field, action, user, data):
+    """One audit log entry per parent object (a petition, an event) of the rows in `queryset`,
+    each with its row count, all sharing one uuid: the parent's history then shows what was
+    exported of it."""
+    rows_per_parent = dict(queryset.order_by().values_list(parent_field).annotate(rows=Count("pk")))
+    parent_model = queryset.model._meta.get_field(parent_field).related_model
+    action_uuid = uuid.uuid4()
+    for parent in parent_model.objects.filter(pk__in=rows_per_parent):
+        log(
+            parent,
+            action,
+            user=user,
+            uuid=action_uuid,
+            data={**data, "rows": rows_per_parent[parent.pk]},
+        )
 
 
 class StreamingExportIndexView(IndexView):
