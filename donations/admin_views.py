@@ -23,7 +23,7 @@ from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
 from donations import services
-from donations.models import DonationIntent
+from donations.models import DonationCharge, DonationIntent
 from spero_site.admin_exports import StreamingExportIndexView
 
 READ = ["view", "change"]
@@ -31,6 +31,7 @@ EXPORT_ACTION = "donations.export"
 MARK_PAID_ACTION = "donations.mark_paid"
 
 Status = DonationIntent.Status
+ChargeStatus = DonationCharge.Status
 
 
 def can_read_donations(user):
@@ -117,9 +118,10 @@ class MarkPaidView(PermissionCheckedMixin, View):
 
 
 def monthly_totals():
-    """Paid gifts per month, newest first: [{month, gifts, total_ore}]."""
+    """Money received per month (one-off gifts and each month of a monthly gift), newest
+    first: [{month, gifts, total_ore}]."""
     return list(
-        DonationIntent.objects.filter(status=Status.PAID)
+        DonationCharge.objects.filter(status=ChargeStatus.CHARGED)
         .annotate(month=TruncMonth("paid_at"))
         .values("month")
         .annotate(gifts=Count("pk"), total_ore=Sum("amount_ore"))
@@ -151,9 +153,9 @@ class MonthTotalPanel(Component):
 
     def get_context_data(self, parent_context=None):
         start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        paid = DonationIntent.objects.filter(status=Status.PAID, paid_at__gte=start).aggregate(
-            gifts=Count("pk"), total_ore=Sum("amount_ore")
-        )
+        paid = DonationCharge.objects.filter(
+            status=ChargeStatus.CHARGED, paid_at__gte=start
+        ).aggregate(gifts=Count("pk"), total_ore=Sum("amount_ore"))
         return {
             "gifts": paid["gifts"],
             "total_kroner": (paid["total_ore"] or 0) // 100,

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from donations import national_id
 from donations.models import DonationIntent
 from donations.services import DonationData
 from spero_site.forms import AccessibleErrorsMixin, FullNameField, NormalizableEmailField
@@ -65,8 +66,33 @@ class DonationForm(AccessibleErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, presets=(), **kwargs):
+    def __init__(self, *args, presets=(), providers=(), offer_tax_deduction=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # The provider is the name of the button pressed (templates/pages/donation_page.html).
+        self.providers = {provider.name: provider for provider in providers}
+        if offer_tax_deduction:
+            self.fields["tax_deduction"] = forms.BooleanField(
+                label=_("I want tax deduction for my gifts"),
+                required=False,
+                help_text=_(
+                    "Gifts of %(min)s or more in a year give a deduction in your tax, up to "
+                    "%(max)s. We report them to Skatteetaten with your national identity number."
+                )
+                % {
+                    "min": kroner_text(settings.TAX_DEDUCTION_MIN_KRONER),
+                    "max": kroner_text(settings.TAX_DEDUCTION_MAX_KRONER),
+                },
+            )
+            self.fields["national_id"] = forms.CharField(
+                label=_("National identity number (11 digits)"),
+                required=False,
+                max_length=20,
+                help_text=_(
+                    "Only for the tax deduction. We keep it encrypted, show it to no one and "
+                    "use it only for the report to Skatteetaten."
+                ),
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            )
         self.fields["amount"].choices = [
             *((str(kroner), kroner_text(kroner)) for kroner in presets),
             (OTHER, _("Other amount")),
@@ -80,16 +106,33 @@ class DonationForm(AccessibleErrorsMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        self._clean_amount(cleaned)
+        provider = self.providers.get(self.data.get("provider") or "manual")
+        if provider is None:
+            self.add_error(None, _("Choose a way to pay."))
+        else:
+            cleaned["provider"] = provider.name
+        frequency = cleaned.get("frequency")
+        if provider and frequency and not provider.supports(frequency):
+            self.add_error(
+                "frequency",
+                _("Monthly gifts cannot be given with Vipps yet: choose bank transfer."),
+            )
+        if "national_id" in self.fields:
+            self._clean_tax_deduction(cleaned)
+        return cleaned
+
+    def _clean_amount(self, cleaned):
         choice = cleaned.get("amount")
         if choice is None:
-            return cleaned
+            return
         if choice == OTHER:
             ore = parse_kroner(cleaned.get("other_amount", ""))
             if ore is None:
                 self.add_error(
                     "other_amount", _("Write an amount in kroner, for example 300 or 1 000.")
                 )
-                return cleaned
+                return
             field = "other_amount"
         else:
             ore, field = int(choice) * 100, "amount"
@@ -97,7 +140,23 @@ class DonationForm(AccessibleErrorsMixin, forms.Form):
         if not low <= ore <= high:
             self.add_error(field, self.fields["other_amount"].help_text)
         cleaned["amount_ore"] = ore
-        return cleaned
+
+    def _clean_tax_deduction(self, cleaned):
+        number = national_id.normalize(cleaned.get("national_id", ""))
+        wanted = cleaned.get("tax_deduction")
+        if wanted and not number:
+            self.add_error("national_id", _("Enter your national identity number (11 digits)."))
+        elif number and not wanted:
+            self.add_error(
+                "tax_deduction",
+                _("Tick the box if you want tax deduction, or remove the number."),
+            )
+        elif number and not national_id.is_valid(number):
+            self.add_error(
+                "national_id",
+                _("This is not a valid national identity number. Check the 11 digits."),
+            )
+        cleaned["national_id"] = number if wanted else ""
 
     def donation_data(self):
         data = self.cleaned_data
@@ -107,4 +166,5 @@ class DonationForm(AccessibleErrorsMixin, forms.Form):
             donor_name=data["donor_name"],
             donor_email=data["donor_email"].strip(),
             message=data["message"].strip(),
+            national_id=data.get("national_id", ""),
         )

@@ -55,6 +55,11 @@ class DonationIntent(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    # A monthly gift that the donor (or Vipps) stopped: no more charges are made.
+    ended_at = models.DateTimeField(_("monthly gift ended"), null=True, blank=True)
+    # Skattefradrag: the donor's fødselsnummer, encrypted at rest (donations/national_id.py).
+    tax_deduction = models.BooleanField(_("wants tax deduction"), default=False)
+    national_id_encrypted = models.TextField(blank=True, editable=False)
     # The e-mail the donor is due, until donations.tasks.send_due_emails sends it (an outbox,
     # spero_site/outbox.py).
     email_due = models.CharField(
@@ -79,6 +84,48 @@ class DonationIntent(models.Model):
 
     def __str__(self):
         return f"{self.amount_kroner} kr ({self.get_status_display()})"
+
+    @property
+    def amount_kroner(self):
+        return self.amount_ore // 100
+
+
+class DonationCharge(models.Model):
+    """Money that came in, or is due to, for a gift: the one payment of a one-off gift, or one
+    month of a monthly gift. Totals, receipts and the tax report count charged rows."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Due")
+        CHARGED = "charged", _("Charged")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+
+    intent = models.ForeignKey(DonationIntent, on_delete=models.CASCADE, related_name="charges")
+    amount_ore = models.PositiveIntegerField(_("amount (øre)"))
+    due_date = models.DateField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    # Vipps's chargeId for a monthly Vipps charge; the bank statement line for a transfer.
+    provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            # One charge a day per gift: the monthly task may run twice without charging twice.
+            models.UniqueConstraint(fields=["intent", "due_date"], name="donation_charge_once"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "paid_at"], name="donation_charge_paid"),
+        ]
+
+    def __str__(self):
+        return f"{self.amount_ore // 100} kr {self.due_date} ({self.get_status_display()})"
 
     @property
     def amount_kroner(self):

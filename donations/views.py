@@ -1,26 +1,48 @@
 """HTTP for giving. Rules live in donations/services.py, payment in donations/providers/."""
 
-from django.http import Http404
+import json
+import logging
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from donations import services
+from donations import national_id, services
 from donations.forms import DonationForm
 from donations.models import DonationIntent
-from donations.providers import enabled_providers
+from donations.providers import PROVIDERS, enabled_providers, vipps_api
+from donations.providers.base import ProviderRefused, ProviderUnavailable
 from spero_site.abuse import ip_hash, within_limits
+
+logger = logging.getLogger(__name__)
 
 # Per keyed IP hash: donors rarely give twice in ten minutes; a script would.
 GIVE_LIMIT_PER_IP = (20, 10 * 60)
+# Coming back from Vipps, or asking again, asks Vipps: a reload now and then, not a script.
+CHECK_LIMIT_PER_IP = (30, 10 * 60)
 HONEYPOT_FIELD = "website"
 
 
-def donation_context(page, form=None):
+def donation_form(page, request, data=None):
+    from pages.models import OrganisationSettings
+
+    organisation = OrganisationSettings.for_request(request)
+    return DonationForm(
+        data,
+        presets=page.presets(),
+        providers=enabled_providers(),
+        offer_tax_deduction=organisation.tax_deduction_approved and national_id.is_available(),
+    )
+
+
+def donation_context(page, request, form=None):
     return {
-        "donation_form": form or DonationForm(presets=page.presets()),
+        "donation_form": form or donation_form(page, request),
         "providers": enabled_providers(),
     }
 
@@ -37,39 +59,107 @@ def _donation_page():
 @require_POST
 def give(request):
     page = _donation_page()
-    form = DonationForm(request.POST, presets=page.presets())
+    form = donation_form(page, request, request.POST)
     status = 400
     if request.POST.get(HONEYPOT_FIELD):
         return redirect(page.url)
-    provider_name = request.POST.get("provider", "manual")
-    if provider_name not in {provider.name for provider in enabled_providers()}:
-        form.add_error(None, _("Choose a way to pay."))
-    elif form.is_valid():
+    if form.is_valid():
         if not within_limits(("give-ip", ip_hash(request), *GIVE_LIMIT_PER_IP)):
             form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
             status = 429
         else:
             intent = services.create_intent(
                 form.donation_data(),
-                provider_name=provider_name,
+                provider_name=form.cleaned_data["provider"],
                 origin_page=page,
                 language=get_language() or "nb",
             )
-            return redirect("donations:intent", intent_id=intent.pk)
-    context = page.get_context(request) | donation_context(page, form)
+            return _start(request, intent)
+    context = page.get_context(request) | donation_context(page, request, form)
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
 
-@require_GET
-def intent(request, intent_id):
-    """The donor's page for one gift: how to pay it (manual), or how it went. The UUID in the
-    address is the key; the page shows no name or e-mail."""
-    intent = get_object_or_404(DonationIntent, pk=intent_id)
+def _start(request, intent):
+    """Send the donor to the provider, or to the intent's page (how to pay, or what went
+    wrong: a provider that does not answer leaves the intent to be started again)."""
+    if PROVIDERS[intent.provider].redirects:
+        try:
+            return redirect(services.start_payment(intent.pk))
+        except (ProviderUnavailable, ProviderRefused):
+            pass
+    return redirect("donations:intent", intent_id=intent.pk)
+
+
+@require_POST
+def start(request, intent_id):
+    """«Try again» on the page of a gift that did not reach Vipps: the same payment, with the
+    same Idempotency-Key, so a try that did reach Vipps is not made twice."""
+    intent = get_object_or_404(DonationIntent, pk=intent_id, status=DonationIntent.Status.CREATED)
+    if not within_limits(("give-ip", ip_hash(request), *GIVE_LIMIT_PER_IP)):
+        return redirect("donations:intent", intent_id=intent.pk)
+    return _start(request, intent)
+
+
+def _intent_page(request, intent, **context):
     from pages.models import OrganisationSettings
 
     organisation = OrganisationSettings.for_request(request)
     return render(
         request,
         "donations/intent.html",
-        {"intent": intent, "organisation": organisation, "donation_page": _donation_page()},
+        {
+            "intent": intent,
+            "organisation": organisation,
+            "donation_page": _donation_page(),
+            **context,
+        },
     )
+
+
+@require_GET
+def intent(request, intent_id):
+    """The donor's page for one gift: how to pay it (manual), or how it went. The UUID in the
+    address is the key; the page shows no name or e-mail."""
+    return _intent_page(request, get_object_or_404(DonationIntent, pk=intent_id))
+
+
+@require_GET
+def returned(request, intent_id):
+    """Where Vipps sends the donor back: ask Vipps how the payment went (capturing it when it is
+    authorised) and show the answer. The webhook may have brought it already."""
+    intent = get_object_or_404(DonationIntent, pk=intent_id)
+    unanswered = False
+    if within_limits(("gift-check-ip", ip_hash(request), *CHECK_LIMIT_PER_IP)):
+        try:
+            intent = services.sync_payment(intent.pk, source=services.Source.POLL)
+        except (ProviderUnavailable, ProviderRefused):
+            unanswered = True
+    return _intent_page(request, intent, provider_unanswered=unanswered)
+
+
+@csrf_exempt
+@require_POST
+def vipps_webhook(request):
+    """Vipps's webhooks (ePayment and Recurring). Refused with 401 unless signed as Vipps
+    documents and recent; a payment the site does not know is logged and changes nothing."""
+    if not vipps_api.webhook_is_authentic(
+        secret=settings.VIPPS_WEBHOOK_SECRET,
+        method=request.method,
+        path_and_query=request.get_full_path(),
+        host=request.get_host(),
+        headers=request.headers,
+        body=request.body,
+    ):
+        logger.warning("Refused a Vipps webhook with a bad or old signature")
+        return HttpResponse(status=401)
+    try:
+        payload = json.loads(request.body)
+    except ValueError:
+        return HttpResponse(status=400)
+    if not isinstance(payload, dict):
+        return HttpResponse(status=400)
+    try:
+        services.apply_webhook("vipps", payload)
+    except services.UnknownReference as unknown:
+        logger.warning("Vipps webhook for an unknown reference: %s", unknown)
+    return HttpResponse(status=200)

@@ -261,7 +261,7 @@ class DonationPage(BasePage):
         from donations.views import donation_context
 
         context = super().get_context(request, *args, **kwargs)
-        return context | donation_context(self)
+        return context | donation_context(self, request)
 
     class Meta:
         verbose_name = _("donation page")
@@ -411,6 +411,14 @@ class OrganisationSettings(BaseSiteSetting):
         _("bank account"), max_length=13, blank=True, validators=[validate_account_number]
     )
     vipps_number = models.CharField(_("Vipps number"), max_length=10, blank=True)
+    tax_deduction_approved = models.BooleanField(
+        _("approved for tax deduction"),
+        default=False,
+        help_text=_(
+            "Tick only when Skatteetaten has approved the organisation for tax deduction of "
+            "gifts. Donors can then give their national identity number for the deduction."
+        ),
+    )
     facebook_url = models.URLField(_("Facebook"), blank=True)
     instagram_url = models.URLField(_("Instagram"), blank=True)
     linkedin_url = models.URLField(_("LinkedIn"), blank=True)
@@ -437,7 +445,12 @@ class OrganisationSettings(BaseSiteSetting):
             heading=_("Contact"),
         ),
         MultiFieldPanel(
-            [FieldPanel("bank_account"), FieldPanel("vipps_number")], heading=_("Donations")
+            [
+                FieldPanel("bank_account"),
+                FieldPanel("vipps_number"),
+                FieldPanel("tax_deduction_approved"),
+            ],
+            heading=_("Donations"),
         ),
         MultiFieldPanel(
             [FieldPanel("facebook_url"), FieldPanel("instagram_url"), FieldPanel("linkedin_url")],

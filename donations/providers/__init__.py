@@ -1,10 +1,11 @@
 """Payment providers behind one interface (base.Provider). `manual` (bank transfer with a KID,
-or Vipps to the organisation's number) needs no credentials and is always on; others are on
-when their credentials are in the environment."""
+or Vipps to the organisation's number) needs no credentials and is always on; `vipps` is on
+when its credentials are in the environment (docs/donations.md)."""
 
 from donations.providers.manual import ManualProvider
+from donations.providers.vipps import VippsProvider
 
-PROVIDERS = {provider.name: provider for provider in (ManualProvider(),)}
+PROVIDERS = {provider.name: provider for provider in (VippsProvider(), ManualProvider())}
 
 
 def enabled_providers():

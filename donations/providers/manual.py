@@ -15,6 +15,6 @@ class ManualProvider(Provider):
     def is_enabled(self):
         return True
 
-    def start(self, intent):
+    def prepare(self, intent):
         intent.kid = new_kid()
         return DonationIntent.Status.PENDING

@@ -36,6 +36,18 @@ env = environ.Env(
     EVENT_REGISTRATION_RETENTION_DAYS=(int, 90),
     DONATION_MIN_KRONER=(int, 50),
     DONATION_MAX_KRONER=(int, 100_000),
+    TAX_DEDUCTION_MIN_KRONER=(int, 500),
+    TAX_DEDUCTION_MAX_KRONER=(int, 25_000),
+    DONATION_ENCRYPTION_KEYS=(list, []),
+    VIPPS_API_URL=(str, "https://apitest.vipps.no"),
+    VIPPS_CLIENT_ID=(str, ""),
+    VIPPS_CLIENT_SECRET=(str, ""),
+    VIPPS_SUBSCRIPTION_KEY=(str, ""),
+    VIPPS_MERCHANT_SERIAL_NUMBER=(str, ""),
+    VIPPS_WEBHOOK_SECRET=(str, ""),
+    VIPPS_RECURRING_ENABLED=(bool, False),
+    VIPPS_TIMEOUT_SECONDS=(float, 10.0),
+    VIPPS_WEBHOOK_MAX_AGE_SECONDS=(int, 15 * 60),
     TASK_BACKEND=(str, ""),
 )
 
@@ -54,6 +66,27 @@ EVENT_REGISTRATION_RETENTION_DAYS = env("EVENT_REGISTRATION_RETENTION_DAYS")
 # Bounds of one gift, in whole kroner.
 DONATION_MIN_KRONER = env("DONATION_MIN_KRONER")
 DONATION_MAX_KRONER = env("DONATION_MAX_KRONER")
+# Skattefradrag for gaver: a donor's gifts in a year count when they reach the minimum, and
+# count up to the maximum (skatteloven § 6-50; 500 kr and 25 000 kr since 2024).
+TAX_DEDUCTION_MIN_KRONER = env("TAX_DEDUCTION_MIN_KRONER")
+TAX_DEDUCTION_MAX_KRONER = env("TAX_DEDUCTION_MAX_KRONER")
+# Fernet keys for fødselsnummer at rest: the first encrypts, all decrypt (for rotation). Without
+# them the tax-deduction field is not offered.
+DONATION_ENCRYPTION_KEYS = env("DONATION_ENCRYPTION_KEYS")
+# Vipps MobilePay (docs/donations.md): off until the four credentials are set.
+VIPPS_API_URL = env("VIPPS_API_URL")
+VIPPS_CLIENT_ID = env("VIPPS_CLIENT_ID")
+VIPPS_CLIENT_SECRET = env("VIPPS_CLIENT_SECRET")
+VIPPS_SUBSCRIPTION_KEY = env("VIPPS_SUBSCRIPTION_KEY")
+VIPPS_MERCHANT_SERIAL_NUMBER = env("VIPPS_MERCHANT_SERIAL_NUMBER")
+# The secret Vipps gave when the webhook was registered (manage.py vipps_webhook); without it
+# every webhook is refused and the poll (manage.py process_donations) does the work alone.
+VIPPS_WEBHOOK_SECRET = env("VIPPS_WEBHOOK_SECRET")
+# Monthly gifts through Vipps need the Recurring API ("Faste betalinger") on the sales unit.
+VIPPS_RECURRING_ENABLED = env("VIPPS_RECURRING_ENABLED")
+VIPPS_TIMEOUT_SECONDS = env("VIPPS_TIMEOUT_SECONDS")
+# A webhook signed longer ago than this is refused as a replay.
+VIPPS_WEBHOOK_MAX_AGE_SECONDS = env("VIPPS_WEBHOOK_MAX_AGE_SECONDS")
 
 INSTALLED_APPS = [
     "spero_site",

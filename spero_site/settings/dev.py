@@ -6,5 +6,7 @@ import os
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+# A fixed key so that encrypted test data survives restarts; production sets its own.
+os.environ.setdefault("DONATION_ENCRYPTION_KEYS", "c3Blcm8tZGV2LW9ubHktbm90LWEtc2VjcmV0LWtleSE=")
 
 from .base import *  # noqa: E402,F403

@@ -5,6 +5,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# A fixed key so that encrypted test data survives restarts; production sets its own.
+os.environ.setdefault("DONATION_ENCRYPTION_KEYS", "c3Blcm8tZGV2LW9ubHktbm90LWEtc2VjcmV0LWtleSE=")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/spero")
 os.environ["CACHE_URL"] = "locmemcache://"
 
