@@ -70,6 +70,9 @@ class DonationIntent(models.Model):
         verbose_name = _("donation")
         verbose_name_plural = _("donations")
         ordering = ["-created_at"]
+        permissions = [
+            ("export_tax_report", _("Can export the tax deduction report for Skatteetaten")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["kid"], condition=~models.Q(kid=""), name="donation_unique_kid"
