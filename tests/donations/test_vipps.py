@@ -1,0 +1,610 @@
+"""Giving with Vipps, against a fake Vipps on loopback (tests/fake_vipps.py) that speaks the
+documented ePayment, Recurring, Access Token and Webhooks APIs: the site's own HTTP client is
+what is tested. Success, abort, expiry, duplicate and out-of-order webhooks, bad signatures,
+unknown references and timeouts all leave the intent consistent, and the donor is told."""
+
+import datetime
+import json
+import logging
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from donations import services, tasks
+from donations.models import DonationCharge, DonationIntent
+from donations.providers import vipps_api
+from tests.donations.test_giving import donation_page, gift  # noqa: F401 - fixtures
+from tests.fake_vipps import sign
+
+pytestmark = pytest.mark.django_db
+
+Status = DonationIntent.Status
+WEBHOOK_URL = "http://testserver/gave/vipps/webhook/"
+
+
+def give_with_vipps(client, gift, **overrides):  # noqa: F811
+    return client.post(reverse("donations:give"), {**gift, "provider": "vipps", **overrides})
+
+
+def donor_answers(landing_url, choice="approve"):
+    """What the donor does on Vipps's page; returns where Vipps sends them back."""
+    response = requests.post(
+        landing_url, data={"choice": choice}, allow_redirects=False, timeout=10
+    )
+    assert response.status_code == 302
+    return urlsplit(response.headers["Location"]).path
+
+
+def post_webhook(client, fake, event, **header_overrides):
+    body, headers = fake.signed(event, WEBHOOK_URL)
+    headers = {**headers, **header_overrides}
+    return client.generic(
+        "POST",
+        "/gave/vipps/webhook/",
+        body,
+        content_type="application/json",
+        headers={k: v for k, v in headers.items() if k != "Content-Type"},
+    )
+
+
+def statuses(intent):
+    return [(e.from_status, e.to_status, e.source) for e in intent.events.all()]
+
+
+def test_without_credentials_vipps_is_not_offered(client, donation_page, gift):  # noqa: F811
+    html = client.get(donation_page.url).content.decode()
+    assert 'value="vipps"' not in html and 'value="manual"' in html
+    assert give_with_vipps(client, gift).status_code == 400
+    assert not DonationIntent.objects.exists()
+
+
+def test_a_one_off_gift_through_vipps_end_to_end(client, donation_page, gift, fake_vipps):  # noqa: F811
+    html = client.get(donation_page.url).content.decode()
+    assert 'name="provider" value="vipps"' in html
+
+    response = give_with_vipps(client, gift)
+    intent = DonationIntent.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{fake_vipps.url}/landing/{intent.pk}"
+    assert intent.status == Status.PENDING and intent.provider_reference == str(intent.pk)
+    [(_, _, headers, body)] = fake_vipps.calls_to("POST", "/epayment/v1/payments")
+    assert headers["idempotency-key"] == str(intent.idempotency_key)
+    assert headers["merchant-serial-number"] == "123456"
+    assert body["amount"] == {"currency": "NOK", "value": 50_000}
+    assert body["returnUrl"].endswith(f"/gave/{intent.pk}/retur/")
+    assert body["userFlow"] == "WEB_REDIRECT"
+
+    back = donor_answers(response["Location"])
+    assert back == f"/gave/{intent.pk}/retur/"
+    page = client.get(back)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-status="paid"' in html and "500 kr" in html
+    assert "Kari" not in html and "kari@example.no" not in html
+
+    intent.refresh_from_db()
+    assert intent.status == Status.PAID and intent.paid_at
+    [(_, _, capture_headers, capture)] = fake_vipps.calls_to(
+        "POST", r"/epayment/v1/payments/[^/]+/capture"
+    )
+    assert capture == {"modificationAmount": {"currency": "NOK", "value": 50_000}}
+    assert capture_headers["idempotency-key"] == f"capture-{intent.idempotency_key}"
+    assert fake_vipps.payments[str(intent.pk)]["captured"] == 50_000
+    [charge] = intent.charges.all()
+    assert (charge.status, charge.amount_ore) == ("charged", 50_000)
+    assert statuses(intent) == [("created", "pending", "donor"), ("pending", "paid", "poll")]
+    assert tasks.send_due_emails.call() == 1
+    assert mail.outbox[0].to == ["kari@example.no"]
+
+    # Coming back again (a reload) asks nothing more of Vipps and changes nothing.
+    client.get(back)
+    assert len(fake_vipps.calls_to("POST", r"/epayment/v1/payments/[^/]+/capture")) == 1
+    assert intent.events.count() == 2
+
+
+def test_the_access_token_is_fetched_once_for_many_calls(client, donation_page, gift, fake_vipps):  # noqa: F811
+    give_with_vipps(client, gift)
+    give_with_vipps(client, gift)
+    assert len(fake_vipps.calls_to("POST", "/accesstoken/get")) == 1
+    assert len(fake_vipps.calls_to("POST", "/epayment/v1/payments")) == 2
+
+
+def test_a_donor_who_cancels_in_vipps_is_told_nothing_was_charged(
+    client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    fake_vipps,
+):
+    response = give_with_vipps(client, gift)
+    back = donor_answers(response["Location"], "cancel")
+    html = client.get(back).content.decode()
+    assert 'data-status="aborted"' in html and donation_page.url in html
+    intent = DonationIntent.objects.get()
+    assert intent.status == Status.ABORTED and not intent.charges.exists()
+    assert not fake_vipps.calls_to("POST", r"/epayment/v1/payments/[^/]+/capture")
+
+
+def test_a_payment_left_in_vipps_expires_through_the_poll(client, donation_page, gift, fake_vipps):  # noqa: F811
+    give_with_vipps(client, gift)
+    intent = DonationIntent.objects.get()
+    assert services.process_pending() == 0  # still waiting for the donor
+    fake_vipps.expire(str(intent.pk))
+    assert services.process_pending() == 1
+    intent.refresh_from_db()
+    assert intent.status == Status.EXPIRED
+    assert statuses(intent)[-1] == ("pending", "expired", "poll")
+    html = client.get(reverse("donations:intent", args=[intent.pk])).content.decode()
+    assert 'data-status="expired"' in html
+
+
+def test_an_authorised_webhook_captures_once_however_often_it_comes(
+    client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    fake_vipps,
+    django_capture_on_commit_callbacks,
+):
+    give_with_vipps(client, gift)
+    intent = DonationIntent.objects.get()
+    fake_vipps.approve(str(intent.pk))
+    authorized = fake_vipps.payment_event(str(intent.pk), "AUTHORIZED")
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert post_webhook(client, fake_vipps, authorized).status_code == 200
+    intent.refresh_from_db()
+    assert intent.status == Status.PAID
+    assert statuses(intent)[-1] == ("pending", "paid", "webhook")
+    assert len(fake_vipps.calls_to("POST", r"/epayment/v1/payments/[^/]+/capture")) == 1
+    # Vipps's own «captured» webhook that follows, twice, changes nothing more.
+    captured = fake_vipps.payment_event(str(intent.pk), "CAPTURED")
+    assert post_webhook(client, fake_vipps, captured).status_code == 200
+    assert post_webhook(client, fake_vipps, captured).status_code == 200
+    assert intent.events.count() == 2 and intent.charges.count() == 1
+    # The receipt went out once, when the gift became paid.
+    assert [m.to for m in mail.outbox] == [["kari@example.no"]]
+    assert tasks.send_due_emails.call() == 0
+
+
+def test_webhooks_out_of_order_leave_the_intent_consistent(
+    client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    fake_vipps,
+    django_capture_on_commit_callbacks,
+):
+    give_with_vipps(client, gift)
+    intent = DonationIntent.objects.get()
+    reference = str(intent.pk)
+    fake_vipps.approve(reference)
+    fake_vipps.payments[reference]["captured"] = intent.amount_ore  # captured elsewhere
+    # «Captured» arrives before «authorized», then a stale «expired» and «aborted».
+    for name in ("CAPTURED", "AUTHORIZED", "EXPIRED", "ABORTED", "CREATED"):
+        with django_capture_on_commit_callbacks(execute=True):
+            event = fake_vipps.payment_event(reference, name)
+            assert post_webhook(client, fake_vipps, event).status_code == 200
+    intent.refresh_from_db()
+    assert intent.status == Status.PAID
+    assert statuses(intent) == [("created", "pending", "donor"), ("pending", "paid", "webhook")]
+    assert not fake_vipps.calls_to("POST", r"/epayment/v1/payments/[^/]+/capture")
+    # A refund after it is the one move a paid gift can make.
+    refunded = fake_vipps.payment_event(reference, "REFUNDED")
+    assert post_webhook(client, fake_vipps, refunded).status_code == 200
+    intent.refresh_from_db()
+    assert intent.status == Status.REFUNDED
+    assert list(intent.charges.values_list("status", flat=True)) == ["refunded"]
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    ["body", "secret", "old", "future", "no-auth", "no-date", "hash", "host", "path"],
+)
+def test_a_webhook_with_a_bad_signature_is_refused_and_changes_nothing(
+    client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    fake_vipps,
+    tamper,
+):
+    give_with_vipps(client, gift)
+    intent = DonationIntent.objects.get()
+    fake_vipps.approve(str(intent.pk))
+    event = fake_vipps.payment_event(str(intent.pk), "CAPTURED")
+    body, headers = fake_vipps.signed(event, WEBHOOK_URL)
+    path = "/gave/vipps/webhook/"
+    if tamper == "body":
+        body = body.replace(b"CAPTURED", b"CAPTURED ")
+    elif tamper == "secret":
+        headers = sign("another-secret", WEBHOOK_URL, body)
+    elif tamper in ("old", "future"):
+        shift = datetime.timedelta(hours=-1 if tamper == "old" else 1)
+        date = (timezone.now() + shift).strftime("%a, %d %b %Y %H:%M:%S GMT")
+        headers = sign(fake_vipps.webhook_secret, WEBHOOK_URL, body, date)
+    elif tamper == "no-auth":
+        del headers["Authorization"]
+    elif tamper == "no-date":
+        del headers["x-ms-date"]
+    elif tamper == "hash":
+        headers["x-ms-content-sha256"] = "AAAA"
+    elif tamper == "host":
+        headers = sign(fake_vipps.webhook_secret, "http://evil.example/gave/vipps/webhook/", body)
+    elif tamper == "path":
+        path = "/gave/vipps/webhook/?x=1"
+    response = client.generic(
+        "POST",
+        path,
+        body,
+        content_type="application/json",
+        headers={k: v for k, v in headers.items() if k != "Content-Type"},
+    )
+    assert response.status_code == 401
+    intent.refresh_from_db()
+    assert intent.status == Status.PENDING and intent.events.count() == 1
+
+
+def _intent_with_charges(*due_dates):
+    intent = DonationIntent.objects.create(
+        amount_ore=10_000,
+        frequency="monthly",
+        donor_name="Ola",
+        donor_email="ola@example.no",
+        provider="vipps",
+        status=Status.PAID,
+    )
+    for due in due_dates:
+        DonationCharge.objects.create(intent=intent, amount_ore=10_000, due_date=due)
+    return intent
+
+
+@pytest.mark.parametrize(
+    ("charges", "expected"),
+    [
+        ([datetime.date(2027, 1, 31)], datetime.date(2027, 2, 28)),
+        ([datetime.date(2027, 1, 31), datetime.date(2027, 2, 28)], datetime.date(2027, 3, 31)),
+        ([datetime.date(2027, 12, 15)], datetime.date(2028, 1, 15)),
+        ([datetime.date(2028, 1, 30)], datetime.date(2028, 2, 29)),
+    ],
+)
+def test_monthly_charges_keep_the_day_of_the_first(charges, expected):
+    assert services.next_charge_date(_intent_with_charges(*charges)) == expected
+
+
+def test_without_a_webhook_secret_every_webhook_is_refused(client, settings, fake_vipps):
+    settings.VIPPS_WEBHOOK_SECRET = ""
+    body, headers = fake_vipps.signed({"reference": "x" * 10, "name": "CAPTURED"}, WEBHOOK_URL)
+    response = client.generic(
+        "POST", "/gave/vipps/webhook/", body, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 401
+
+
+def test_a_webhook_for_an_unknown_payment_is_logged_and_changes_nothing(client, fake_vipps, caplog):
+    event = {
+        "msn": "123456",
+        "reference": "f" * 36,
+        "pspReference": "x",
+        "name": "CAPTURED",
+        "amount": {"currency": "NOK", "value": 100},
+        "timestamp": "2026-12-02T10:00:00Z",
+        "success": True,
+    }
+    with caplog.at_level(logging.WARNING, logger="donations.views"):
+        assert post_webhook(client, fake_vipps, event).status_code == 200
+    assert "unknown reference" in caplog.text
+    assert not DonationIntent.objects.exists()
+
+
+def test_a_signed_webhook_that_is_not_json_is_a_bad_request(client, fake_vipps):
+    for body in (b"not json", b"[1, 2]", b"\xff\xfe", b'"text"'):
+        headers = sign(fake_vipps.webhook_secret, WEBHOOK_URL, body)
+        response = client.generic(
+            "POST", "/gave/vipps/webhook/", body, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 400
+
+
+@time_machine.travel(datetime.datetime(2023, 3, 30, 8, 40, tzinfo=datetime.UTC), tick=False)
+def test_the_signature_check_matches_vippss_documented_example():
+    """The example in Vipps's «Request authentication» guide, verbatim."""
+    body = json.dumps(
+        {"some-unique-content": "ee6e441b-cc4a-46f8-895d-a5af79bcc233/hello-world"},
+        separators=(",", ":"),
+    ).encode()
+    headers = {
+        "x-ms-date": "Thu, 30 Mar 2023 08:38:32 GMT",
+        "x-ms-content-sha256": "lNlsp1XA03N34HrQsVzPgJKtC+r7l/RBF4V3JQUWMj4=",
+        "authorization": "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256"
+        "&Signature=agAiSyogQbDHpeucoNwYz+yAr5nJ+v+zasdkSbqzv+U=",
+    }
+    check = {
+        "secret": "A0+AeKBRG2KRGvnNwJpQlb6IJFk48CKXCIcrLoHncVJKDILsQSxS6NWCccwWm6r6F"
+        "hGKhiHTBsG2wo/xU6FY/A==",
+        "method": "POST",
+        "path_and_query": "/e2cee29b-012e-4f1d-8ef4-e95fd74a7a63",
+        "host": "webhook.site",
+        "headers": headers,
+        "body": body,
+    }
+    assert vipps_api.webhook_is_authentic(**check)
+    assert not vipps_api.webhook_is_authentic(**{**check, "host": "example.org"})
+    assert not vipps_api.webhook_is_authentic(**{**check, "secret": "A0+"})
+
+
+def test_vipps_not_answering_at_the_start_lets_the_donor_try_again_safely(
+    client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    fake_vipps,
+    settings,
+):
+    settings.VIPPS_TIMEOUT_SECONDS = 0.3
+    vipps_api.access_token()  # the token comes in time
+    # Vipps makes the payment, but its answer comes too late.
+    fake_vipps.delay, fake_vipps.delay_after_processing = 1.0, True
+    response = give_with_vipps(client, gift)
+    intent = DonationIntent.objects.get()
+    assert response["Location"] == f"/gave/{intent.pk}/"
+    assert intent.status == Status.CREATED
+    html = client.get(response["Location"]).content.decode()
+    assert 'data-status="created"' in html and f"/gave/{intent.pk}/start/" in html
+
+    fake_vipps.delay = 0
+    again = client.post(reverse("donations:start", args=[intent.pk]))
+    assert again["Location"] == f"{fake_vipps.url}/landing/{intent.pk}"
+    assert len(fake_vipps.payments) == 1  # the same payment, not a second one
+    keys = {c[2]["idempotency-key"] for c in fake_vipps.calls_to("POST", "/epayment/v1/payments")}
+    assert keys == {str(intent.idempotency_key)}
+    intent.refresh_from_db()
+    assert intent.status == Status.PENDING
+    # A started intent cannot be started again.
+    assert client.post(reverse("donations:start", args=[intent.pk])).status_code == 404
+
+
+def test_a_server_error_from_vipps_at_the_start_is_the_same_as_no_answer(
+    client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    fake_vipps,
+):
+    fake_vipps.fail_next = 1
+    response = give_with_vipps(client, gift)
+    intent = DonationIntent.objects.get()
+    assert response["Location"] == f"/gave/{intent.pk}/" and intent.status == Status.CREATED
+    assert not fake_vipps.payments
+
+
+def test_a_gift_that_never_reached_vipps_is_given_up_after_half_an_hour(
+    client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    fake_vipps,
+):
+    fake_vipps.fail_next = 1
+    give_with_vipps(client, gift)
+    intent = DonationIntent.objects.get()
+    assert services.process_pending() == 0
+    assert services.process_pending(now=timezone.now() + datetime.timedelta(minutes=31)) == 1
+    intent.refresh_from_db()
+    assert intent.status == Status.FAILED
+
+
+def test_vipps_not_answering_on_return_keeps_the_gift_pending_until_the_poll(
+    client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    fake_vipps,
+    settings,
+):
+    response = give_with_vipps(client, gift)
+    back = donor_answers(response["Location"])
+    settings.VIPPS_TIMEOUT_SECONDS = 0.3
+    fake_vipps.delay = 1.0
+    html = client.get(back).content.decode()
+    assert 'data-status="pending"' in html and 'role="status"' in html
+    intent = DonationIntent.objects.get()
+    assert intent.status == Status.PENDING
+    fake_vipps.delay = 0
+    assert services.process_pending() == 1
+    intent.refresh_from_db()
+    assert intent.status == Status.PAID and intent.charges.get().status == "charged"
+
+
+def test_a_capture_that_times_out_is_done_by_the_next_poll_once(
+    client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    fake_vipps,
+    settings,
+):
+    response = give_with_vipps(client, gift)
+    intent = DonationIntent.objects.get()
+    fake_vipps.approve(str(intent.pk))
+    settings.VIPPS_TIMEOUT_SECONDS = 0.3
+    fake_vipps.delay, fake_vipps.delay_after_processing = 1.0, True  # captured, answer lost
+    client.get(reverse("donations:returned", args=[intent.pk]))
+    intent.refresh_from_db()
+    assert intent.status == Status.PENDING
+    fake_vipps.delay = 0
+    services.process_pending()
+    intent.refresh_from_db()
+    assert intent.status == Status.PAID
+    assert fake_vipps.payments[str(intent.pk)]["captured"] == intent.amount_ore
+    assert response.status_code == 302
+
+
+def test_monthly_vipps_needs_the_recurring_api_switched_on(
+    client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    fake_vipps,
+):
+    response = give_with_vipps(client, gift, frequency="monthly")
+    assert response.status_code == 400
+    assert 'id="id_frequency_error"' in response.content.decode()
+    assert not DonationIntent.objects.exists()
+
+
+def test_a_monthly_gift_through_vipps_recurring_end_to_end(
+    client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    recurring,
+    django_capture_on_commit_callbacks,
+):
+    fake = recurring
+    response = give_with_vipps(client, gift, frequency="monthly")
+    intent = DonationIntent.objects.get()
+    agreement_id = intent.provider_reference
+    assert agreement_id.startswith("agr_")
+    assert response["Location"] == f"{fake.url}/landing/agreement/{agreement_id}"
+    [(_, _, _, body)] = fake.calls_to("POST", "/recurring/v3/agreements")
+    assert body["pricing"] == {"type": "LEGACY", "amount": 50_000, "currency": "NOK"}
+    assert body["initialCharge"]["amount"] == 50_000
+    [first] = intent.charges.all()
+    assert first.status == "pending" and first.provider_reference.startswith("chr-")
+
+    back = donor_answers(response["Location"])
+    html = client.get(back).content.decode()
+    assert 'data-status="paid"' in html
+    intent.refresh_from_db()
+    first.refresh_from_db()
+    assert intent.status == Status.PAID and first.status == "charged"
+
+    # A month later, the periodic task asks for the next charge a week before it is due.
+    next_due = services.next_charge_date(intent)
+    assert (next_due.year * 12 + next_due.month) - (
+        first.due_date.year * 12 + first.due_date.month
+    ) == 1
+    assert services.create_due_charges(today=next_due - datetime.timedelta(days=8)) == 0
+    assert services.create_due_charges(today=next_due - datetime.timedelta(days=7)) == 1
+    assert services.create_due_charges(today=next_due - datetime.timedelta(days=6)) == 0
+    second = intent.charges.get(due_date=next_due)
+    [(_, _, charge_headers, charge_body)] = fake.calls_to(
+        "POST", rf"/recurring/v3/agreements/{agreement_id}/charges"
+    )
+    assert charge_body["due"] == next_due.isoformat() and charge_body["amount"] == 50_000
+    assert charge_headers["idempotency-key"]
+
+    # Vipps charges it on the due date and says so by webhook (twice).
+    fake.settle_charge(second.provider_reference)
+    event = fake.charge_event(agreement_id, second.provider_reference, "CHARGED")
+    assert post_webhook(client, fake, event).status_code == 200
+    assert post_webhook(client, fake, event).status_code == 200
+    second.refresh_from_db()
+    assert second.status == "charged" and second.paid_at
+    assert intent.charges.filter(status="charged").count() == 2
+
+    # The donor stops the agreement in the app: no more charges.
+    fake.stop_agreement(agreement_id)
+    stopped = fake.agreement_event(agreement_id, "agreement-stopped")
+    assert post_webhook(client, fake, stopped).status_code == 200
+    intent.refresh_from_db()
+    assert intent.status == Status.PAID and intent.ended_at
+    third_due = services.next_charge_date(intent)
+    assert services.create_due_charges(today=third_due) == 0
+    assert not intent.charges.filter(due_date__gt=next_due).exists()
+
+
+def test_a_charge_vipps_refuses_ends_a_gift_whose_agreement_was_stopped(
+    client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    recurring,
+):
+    response = give_with_vipps(client, gift, frequency="monthly")
+    client.get(donor_answers(response["Location"]))
+    intent = DonationIntent.objects.get()
+    fake = recurring
+    fake.agreements[intent.provider_reference]["status"] = "STOPPED"  # no webhook came
+    due = services.next_charge_date(intent)
+    assert services.create_due_charges(today=due - datetime.timedelta(days=3)) == 0
+    intent.refresh_from_db()
+    assert intent.ended_at is not None
+    assert intent.charges.get(due_date=due).status == "failed"
+
+
+def test_monthly_charges_are_polled_when_no_webhook_comes(
+    client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    recurring,
+):
+    response = give_with_vipps(client, gift, frequency="monthly")
+    client.get(donor_answers(response["Location"]))
+    intent = DonationIntent.objects.get()
+    due = services.next_charge_date(intent)
+    services.create_due_charges(today=due - datetime.timedelta(days=5))
+    charge = intent.charges.get(due_date=due)
+    recurring.charges[charge.provider_reference]["status"] = "CHARGED"
+    with time_machine.travel(datetime.datetime.combine(due, datetime.time(12)), tick=False):
+        assert services.process_pending() == 1
+    charge.refresh_from_db()
+    assert charge.status == "charged"
+
+
+@pytest.mark.parametrize(
+    ("donor", "status"), [("reject", Status.ABORTED), ("expire", Status.EXPIRED)]
+)
+def test_an_agreement_never_accepted_ends_the_gift(
+    client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    recurring,
+    donor,
+    status,
+):
+    give_with_vipps(client, gift, frequency="monthly")
+    intent = DonationIntent.objects.get()
+    getattr(recurring, f"{donor}_agreement")(intent.provider_reference)
+    html = client.get(reverse("donations:returned", args=[intent.pk])).content.decode()
+    intent.refresh_from_db()
+    assert intent.status == status and f'data-status="{status}"' in html
+    assert not intent.charges.filter(status="charged").exists()
+
+
+def test_a_first_charge_that_fails_fails_the_gift(
+    client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    recurring,
+):
+    give_with_vipps(client, gift, frequency="monthly")
+    intent = DonationIntent.objects.get()
+    recurring.accept_agreement(intent.provider_reference, initial_charge="FAILED")
+    event = recurring.charge_event(
+        intent.provider_reference, intent.charges.get().provider_reference, "FAILED"
+    )
+    assert post_webhook(client, recurring, event).status_code == 200
+    intent.refresh_from_db()
+    assert intent.status == Status.FAILED
+    assert list(intent.charges.values_list("status", flat=True)) == ["failed"]
+    assert services.create_due_charges(today=timezone.localdate()) == 0
+
+
+def test_the_webhook_registration_command_prints_the_secret(fake_vipps, settings, capsys):
+    from django.core.management import call_command
+
+    call_command("vipps_webhook")
+    [hook] = fake_vipps.webhooks
+    assert hook["url"].endswith("/gave/vipps/webhook/")
+    assert "epayments.payment.authorized.v1" in hook["events"]
+    assert not any(event.startswith("recurring.") for event in hook["events"])
+    assert f"VIPPS_WEBHOOK_SECRET={fake_vipps.webhook_secret}" in capsys.readouterr().out
+
+
+def test_the_process_donations_command_reports_what_it_did(client, donation_page, gift, fake_vipps):  # noqa: F811
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    give_with_vipps(client, gift)
+    fake_vipps.approve(str(DonationIntent.objects.get().pk))
+    out = StringIO()
+    call_command("process_donations", stdout=out)
+    assert out.getvalue().strip() == "Updated 1 gift(s) or charge(s); created 0 charge(s)."
+    assert DonationIntent.objects.get().status == Status.PAID
+    assert DonationCharge.objects.filter(status="charged").count() == 1
