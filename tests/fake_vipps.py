@@ -250,16 +250,17 @@ class FakeVipps:
             raise Problem(404, "Not Found")
         handler, args = route
         key = headers.get("idempotency-key")
-        if handler in _NEEDS_IDEMPOTENCY:
-            if not key or not IDEMPOTENCY_KEY.fullmatch(key):
-                raise Problem(400, "Missing or invalid Idempotency-Key")
-            remembered = self.idempotent.get((path, key))
-            if remembered is not None:
-                return remembered
+        needs_key = handler in _NEEDS_IDEMPOTENCY
+        if needs_key and (not key or not IDEMPOTENCY_KEY.fullmatch(key)):
+            raise Problem(400, "Missing or invalid Idempotency-Key")
+        # One request at a time, as one payment's requests are at Vipps: a key sent twice at
+        # the same moment gets the first answer, not a second capture.
         with self._lock:
+            if needs_key and (path, key) in self.idempotent:
+                return self.idempotent[(path, key)]
             answer = handler(self, body, *args)
-        if handler in _NEEDS_IDEMPOTENCY:
-            self.idempotent[(path, key)] = answer
+            if needs_key:
+                self.idempotent[(path, key)] = answer
         return answer
 
     def _access_token(self, headers):
