@@ -60,6 +60,8 @@ class DonationIntent(models.Model):
     # Skattefradrag: the donor's fødselsnummer, encrypted at rest (donations/national_id.py).
     tax_deduction = models.BooleanField(_("wants tax deduction"), default=False)
     national_id_encrypted = models.TextField(blank=True, editable=False)
+    # When the retention rule wiped who gave (donations.services.enforce_retention).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     # The e-mail the donor is due, until donations.tasks.send_due_emails sends it (an outbox,
     # spero_site/outbox.py).
     email_due = models.CharField(
@@ -84,6 +86,10 @@ class DonationIntent(models.Model):
                 fields=["id"], condition=~models.Q(email_due=""), name="donation_email_due"
             ),
         ]
+
+    # What the retention rule and the donor's own deletion leave of a paid gift: the amount,
+    # dates, KID and references the accounting law asks for, and no person.
+    WIPED = {"donor_name": "", "donor_email": "", "message": "", "national_id_encrypted": ""}
 
     def __str__(self):
         return f"{self.amount_kroner} kr ({self.get_status_display()})"

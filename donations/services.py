@@ -6,10 +6,14 @@ a slow provider never holds a row lock."""
 
 import calendar
 import datetime
+import enum
 import logging
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from donations import national_id, tasks
@@ -172,6 +176,84 @@ def transition(intent_id, to_status, *, source, detail=None):
 def mark_paid_by_staff(intent_id, user):
     """Staff saw the money arrive (bank transfer or Vipps to the organisation's number)."""
     return transition(intent_id, Status.PAID, source=Source.STAFF, detail={"user_id": user.pk})
+
+
+class BankPayment(enum.StrEnum):
+    """What a payment on a bank statement did (apply_bank_payment)."""
+
+    PAID = "paid"  # a gift awaiting payment is paid
+    CHARGED = "charged"  # a month of a paid monthly gift (a standing order) was added
+    ALREADY = "already"  # the payment was recorded before (the same statement imported again)
+    UNKNOWN_KID = "unknown_kid"
+    AMOUNT_DIFFERS = "amount_differs"
+    NOT_PENDING = "not_pending"  # a paid one-off gift, or one that expired, failed, ...
+
+
+# DonationCharge.provider_reference's length.
+BANK_REFERENCE_MAX_LENGTH = 100
+
+
+def _received_at(day):
+    """When money that the bank booked on `day` was received: noon in Norway that day (never
+    later than now), so that totals and the tax report count it on the bank's day."""
+    noon = datetime.datetime.combine(day, datetime.time(12), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return min(noon, timezone.now())
+
+
+def apply_bank_payment(kid, amount_ore, paid_on, line_reference, user):
+    """Staff imported a bank statement (donations/admin_bank.py) with a payment of `amount_ore`
+    with this KID on `paid_on`. A manual gift awaiting payment becomes paid (and the donor gets
+    the receipt); a paid monthly gift (a standing order) gets that month's charge. The charge
+    keeps `line_reference` (the statement line's), so that importing a statement again changes
+    nothing, nor does a second line for a day that already has a payment. A paid one-off gift,
+    an unknown KID or another amount changes nothing either. Returns a BankPayment."""
+    if not line_reference or len(line_reference) > BANK_REFERENCE_MAX_LENGTH:
+        raise ValueError(f"bad line reference {line_reference!r}")
+    if not kid:
+        return BankPayment.UNKNOWN_KID
+    with transaction.atomic():
+        intent = (
+            DonationIntent.objects.select_for_update().filter(provider="manual", kid=kid).first()
+        )
+        if intent is None:
+            return BankPayment.UNKNOWN_KID
+        if intent.charges.filter(provider_reference=line_reference).exists():
+            return BankPayment.ALREADY
+        waiting = intent.status in (Status.CREATED, Status.PENDING)
+        standing_order = (
+            intent.status == Status.PAID and intent.frequency == DonationIntent.Frequency.MONTHLY
+        )
+        if not waiting and not standing_order:
+            return BankPayment.NOT_PENDING
+        if amount_ore != intent.amount_ore:
+            return BankPayment.AMOUNT_DIFFERS
+        received_at = _received_at(paid_on)
+        if waiting:
+            detail = {"user_id": user.pk, "line_reference": line_reference}
+            _record(intent, Status.PAID, Source.STAFF, detail)
+            # The gift and its first charge were received on the bank's day, not today.
+            intent.paid_at = received_at
+            intent.save(update_fields=["paid_at", "updated_at"])
+            intent.charges.filter(status=ChargeStatus.CHARGED).update(
+                due_date=paid_on, paid_at=received_at, provider_reference=line_reference
+            )
+            return BankPayment.PAID
+        # A gift marked paid by hand has a first charge without a reference: a payment on or
+        # before its day is that one (or older still), not a new month.
+        first = intent.charges.order_by("due_date").first()
+        if first is not None and paid_on <= first.due_date:
+            return BankPayment.ALREADY
+        if intent.charges.filter(due_date=paid_on).exists():
+            return BankPayment.ALREADY
+        DonationCharge.objects.create(
+            intent=intent,
+            amount_ore=amount_ore,
+            due_date=paid_on,
+            status=ChargeStatus.CHARGED,
+            paid_at=received_at,
+            provider_reference=line_reference,
+        )
+        return BankPayment.CHARGED
 
 
 def apply_outcome(intent_id, outcome, *, source):
@@ -383,3 +465,47 @@ def process_pending(now=None):
         if status is not None:
             changed += apply_charge_status(charge.pk, status, source=Source.POLL)
     return changed
+
+
+def retention_cutoffs(now=None):
+    """(unpaid_before, anonymise_before): gifts never paid that were made before the first are
+    deleted; paid gifts whose last payment came before the second lose who gave. The accounting
+    law keeps records five years after the end of the financial year (bokføringsloven § 13),
+    so the second is 1 January, DONATION_RETENTION_YEARS years back."""
+    now = now or timezone.now()
+    unpaid_before = now - datetime.timedelta(days=settings.DONATION_UNPAID_RETENTION_DAYS)
+    year = timezone.localtime(now).year - settings.DONATION_RETENTION_YEARS
+    anonymise_before = timezone.make_aware(datetime.datetime(year, 1, 1))
+    return unpaid_before, anonymise_before
+
+
+def enforce_retention(*, now=None, dry_run=False):
+    """Delete gifts that were never paid after DONATION_UNPAID_RETENTION_DAYS, and wipe the
+    person from paid gifts once the accounting law no longer asks for them (retention_cutoffs):
+    amounts, dates and references stay for the totals. Returns how many gifts each rule
+    changed, or would change with dry_run."""
+    now = now or timezone.now()
+    unpaid_before, anonymise_before = retention_cutoffs(now)
+    unpaid = DonationIntent.objects.filter(
+        status__in=[Status.CREATED, Status.PENDING, Status.ABORTED, Status.EXPIRED, Status.FAILED],
+        created_at__lt=unpaid_before,
+    )
+    old = (
+        DonationIntent.objects.filter(
+            status__in=[Status.PAID, Status.REFUNDED], anonymised_at__isnull=True
+        )
+        .annotate(last_paid=Max("charges__paid_at"))
+        .filter(
+            Q(last_paid__lt=anonymise_before)
+            | Q(last_paid__isnull=True, paid_at__lt=anonymise_before)
+        )
+    )
+    if dry_run:
+        return {"deleted": unpaid.count(), "anonymised": old.count()}
+    with transaction.atomic():
+        deleted = unpaid.count()
+        unpaid.delete()
+        anonymised = DonationIntent.objects.filter(pk__in=old.values("pk")).update(
+            **DonationIntent.WIPED, anonymised_at=now
+        )
+    return {"deleted": deleted, "anonymised": anonymised}

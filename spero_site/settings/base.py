@@ -36,6 +36,8 @@ env = environ.Env(
     EVENT_REGISTRATION_RETENTION_DAYS=(int, 90),
     DONATION_MIN_KRONER=(int, 50),
     DONATION_MAX_KRONER=(int, 100_000),
+    DONATION_UNPAID_RETENTION_DAYS=(int, 90),
+    DONATION_RETENTION_YEARS=(int, 5),
     TAX_DEDUCTION_MIN_KRONER=(int, 500),
     TAX_DEDUCTION_MAX_KRONER=(int, 25_000),
     DONATION_ENCRYPTION_KEYS=(list, []),
@@ -66,6 +68,10 @@ EVENT_REGISTRATION_RETENTION_DAYS = env("EVENT_REGISTRATION_RETENTION_DAYS")
 # Bounds of one gift, in whole kroner.
 DONATION_MIN_KRONER = env("DONATION_MIN_KRONER")
 DONATION_MAX_KRONER = env("DONATION_MAX_KRONER")
+# Gifts never paid are deleted this many days after they were made; paid ones lose who gave
+# this many years after the end of the year of their last payment (bokføringsloven § 13).
+DONATION_UNPAID_RETENTION_DAYS = env("DONATION_UNPAID_RETENTION_DAYS")
+DONATION_RETENTION_YEARS = env("DONATION_RETENTION_YEARS")
 # Skattefradrag for gaver: a donor's gifts in a year count when they reach the minimum, and
 # count up to the maximum (skatteloven § 6-50; 500 kr and 25 000 kr since 2024).
 TAX_DEDUCTION_MIN_KRONER = env("TAX_DEDUCTION_MIN_KRONER")
