@@ -174,8 +174,13 @@ def transition(intent_id, to_status, *, source, detail=None):
 
 
 def mark_paid_by_staff(intent_id, user):
-    """Staff saw the money arrive (bank transfer or Vipps to the organisation's number)."""
-    return transition(intent_id, Status.PAID, source=Source.STAFF, detail={"user_id": user.pk})
+    """Staff saw the money arrive (bank transfer or Vipps to the organisation's number). Only a
+    manual gift: a Vipps payment is paid when Vipps says so."""
+    with transaction.atomic():
+        intent = DonationIntent.objects.select_for_update().get(pk=intent_id)
+        if intent.provider != "manual":
+            raise InvalidTransition(f"{intent.provider} gifts are paid by their provider")
+        return _record(intent, Status.PAID, Source.STAFF, {"user_id": user.pk})
 
 
 class BankPayment(enum.StrEnum):

@@ -608,3 +608,23 @@ def test_the_process_donations_command_reports_what_it_did(client, donation_page
     assert out.getvalue().strip() == "Updated 1 gift(s) or charge(s); created 0 charge(s)."
     assert DonationIntent.objects.get().status == Status.PAID
     assert DonationCharge.objects.filter(status="charged").count() == 1
+
+
+def test_staff_see_a_vipps_gifts_payments_and_cannot_mark_it_paid(
+    admin_client,
+    donation_page,  # noqa: F811
+    gift,  # noqa: F811
+    fake_vipps,
+):
+    give_with_vipps(admin_client, gift)
+    intent = DonationIntent.objects.get()
+    inspect = reverse("donation_intents:inspect", args=[intent.pk])
+    html = admin_client.get(inspect).content.decode()
+    assert reverse("donation_intents:mark_paid", args=[intent.pk]) not in html
+    admin_client.post(reverse("donation_intents:mark_paid", args=[intent.pk]))
+    intent.refresh_from_db()
+    assert intent.status == Status.PENDING
+    fake_vipps.approve(str(intent.pk))
+    services.sync_payment(intent.pk)
+    html = admin_client.get(inspect).content.decode()
+    assert "<table" in html and html.count("<tr>") >= 4  # headings, one payment, two changes
