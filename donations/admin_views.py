@@ -29,6 +29,7 @@ from spero_site.admin_exports import StreamingExportIndexView
 READ = ["view", "change"]
 EXPORT_ACTION = "donations.export"
 MARK_PAID_ACTION = "donations.mark_paid"
+TAX_REPORT_PERMISSION = "donations.export_tax_report"
 
 Status = DonationIntent.Status
 ChargeStatus = DonationCharge.Status
@@ -95,7 +96,24 @@ class DonationIndexView(StreamingExportIndexView):
                 icon_name="table",
                 priority=110,
             ),
+            *self.permitted_buttons(),
         ]
+
+    def permitted_buttons(self):
+        """The bank import for those who may change gifts, the tax report for those who may
+        download it."""
+        buttons = []
+        if self.request.user.has_perm(TAX_REPORT_PERMISSION):
+            url = reverse("donations_admin:tax_report")
+            buttons.append(
+                Button(_("Tax deduction report"), url=url, icon_name="doc-full", priority=120)
+            )
+        if self.user_has_permission("change"):
+            url = reverse("donations_admin:import_bank_statement")
+            buttons.append(
+                Button(_("Import bank statement"), url=url, icon_name="upload", priority=130)
+            )
+        return buttons
 
 
 class MarkPaidView(PermissionCheckedMixin, View):

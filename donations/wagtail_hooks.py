@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from wagtail import hooks
 
-from donations import admin_views
+from donations import admin_bank, admin_tax, admin_views
 from donations.models import DonationIntent
 from spero_site.personal_data import ExportLogFormatter, PersonalDataViewSet
 
@@ -70,7 +70,15 @@ def register_donations():
 
 @hooks.register("register_admin_urls")
 def register_donation_admin_urls():
-    urls = [path("totals/", admin_views.MonthlyTotalsView.as_view(), name="totals")]
+    urls = [
+        path("totals/", admin_views.MonthlyTotalsView.as_view(), name="totals"),
+        path("tax-report/", admin_tax.TaxReportView.as_view(), name="tax_report"),
+        path(
+            "bank-statement/",
+            admin_bank.BankStatementImportView.as_view(),
+            name="import_bank_statement",
+        ),
+    ]
     return [path("gaver/", include((urls, "donations_admin"), namespace="donations_admin"))]
 
 
@@ -92,3 +100,10 @@ def register_donation_log_actions(actions):
         )
 
     actions.register_action(admin_views.MARK_PAID_ACTION, _("Mark paid"), _("Marked the gift paid"))
+    actions.register_action(admin_tax.EXPORT_ACTION)(admin_tax.TaxReportLogFormatter)
+    actions.register_action(admin_bank.IMPORT_ACTION)(admin_bank.ImportLogFormatter)
+
+
+@hooks.register("register_permissions")
+def register_tax_report_permission():
+    return admin_tax.registered_permissions()

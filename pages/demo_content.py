@@ -756,8 +756,18 @@ PRIVACY = PageSpec(
             "avsluttet.</li>"
             "<li>Påmeldinger til arrangementer, også ventelister, anonymiserer vi 90 dager "
             "etter arrangementet.</li>"
-            "<li>Opplysninger om gaver tar vi vare på i 5 år, fordi bokføringsloven krever "
-            "det.</li></ul>"
+            "<li>Gaver som aldri blir betalt, sletter vi etter 90 dager.</li>"
+            "<li>Betalte gaver tar vi vare på i 5 år etter utgangen av året da du sist ga, "
+            "fordi bokføringsloven krever det. Deretter sletter vi navnet, e-postadressen, "
+            "meldingen og fødselsnummeret ditt, og bare beløpet og datoen blir igjen.</li></ul>"
+        ),
+        heading("Når du gir en gave"),
+        text(
+            "<p>Betaler du med Vipps, får Vipps MobilePay beløpet og en referanse til gaven – "
+            "ikke navnet ditt, e-postadressen eller meldingen din.</p>"
+            "<p>Vil du ha skattefradrag, ber vi om fødselsnummeret ditt. Vi lagrer det kryptert, "
+            "viser det aldri på nettsidene og bruker det bare til å rapportere gavene dine til "
+            "Skatteetaten.</p>"
         ),
         heading("Hvem som ser opplysningene"),
         text(

@@ -85,6 +85,7 @@ def test_a_one_off_gift_through_vipps_end_to_end(client, donation_page, gift, fa
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-status="paid"' in html and "500 kr" in html
+    assert "En kvittering er på vei til e-posten din." in html
     assert "Kari" not in html and "kari@example.no" not in html
 
     intent.refresh_from_db()
@@ -124,6 +125,7 @@ def test_a_donor_who_cancels_in_vipps_is_told_nothing_was_charged(
     back = donor_answers(response["Location"], "cancel")
     html = client.get(back).content.decode()
     assert 'data-status="aborted"' in html and donation_page.url in html
+    assert "Betalingen ble avbrutt i Vipps. Ingenting er trukket." in html
     intent = DonationIntent.objects.get()
     assert intent.status == Status.ABORTED and not intent.charges.exists()
     assert not fake_vipps.calls_to("POST", r"/epayment/v1/payments/[^/]+/capture")
@@ -351,6 +353,7 @@ def test_vipps_not_answering_at_the_start_lets_the_donor_try_again_safely(
     assert intent.status == Status.CREATED
     html = client.get(response["Location"]).content.decode()
     assert 'data-status="created"' in html and f"/gave/{intent.pk}/start/" in html
+    assert "Vi fikk ikke kontakt med Vipps. Ingenting er trukket." in html
 
     fake_vipps.delay = 0
     again = client.post(reverse("donations:start", args=[intent.pk]))
@@ -405,6 +408,7 @@ def test_vipps_not_answering_on_return_keeps_the_gift_pending_until_the_poll(
     fake_vipps.delay = 1.0
     html = client.get(back).content.decode()
     assert 'data-status="pending"' in html and 'role="status"' in html
+    assert "Vipps svarer ikke akkurat nå." in html
     intent = DonationIntent.objects.get()
     assert intent.status == Status.PENDING
     fake_vipps.delay = 0
@@ -444,6 +448,7 @@ def test_monthly_vipps_needs_the_recurring_api_switched_on(
 ):
     response = give_with_vipps(client, gift, frequency="monthly")
     assert response.status_code == 400
+    assert "Månedlige gaver kan ikke gis med Vipps ennå" in response.content.decode()
     assert 'id="id_frequency_error"' in response.content.decode()
     assert not DonationIntent.objects.exists()
 
