@@ -15,6 +15,7 @@ from campaigns import tasks
 from campaigns.models import Petition, Signature
 from campaigns.postal_codes import place_for_postal_code
 from spero_site.forms import normalize_email
+from spero_site.retention import RetentionRule, local
 from spero_site.tasks import enqueue_once
 
 CONFIRM_SALT = "campaigns.signature.confirm"
@@ -272,14 +273,31 @@ def anonymise_closed_petitions(*, now=None, dry_run=False):
         return due.update(**Signature.WIPED, anonymised_at=now)
 
 
-def enforce_retention(*, now=None, dry_run=False):
-    """Both retention rules at one moment (they touch disjoint signatures). Returns how many
-    signatures each changed, or would change with dry_run."""
-    now = now or timezone.now()
-    return {
-        "anonymised": anonymise_closed_petitions(now=now, dry_run=dry_run),
-        "purged": purge_unconfirmed(now=now, dry_run=dry_run),
-    }
+def retention_rules():
+    """The opprop's rules for spero_site.retention: closed petitions' signatures anonymised,
+    unconfirmed ones deleted (they touch disjoint signatures)."""
+    months = settings.SIGNATURE_RETENTION_MONTHS
+    days = UNCONFIRMED_RETENTION.days
+    return [
+        RetentionRule(
+            name="signatures_of_closed_petitions",
+            deletes=False,
+            scope=lambda now: (
+                f"signature(s) of petitions closed before "
+                f"{local(months_before(now, months))} ({months} months)"
+            ),
+            apply=lambda now, dry_run: anonymise_closed_petitions(now=now, dry_run=dry_run),
+        ),
+        RetentionRule(
+            name="unconfirmed_signatures",
+            deletes=True,
+            scope=lambda now: (
+                f"unconfirmed signature(s) created before "
+                f"{local(now - UNCONFIRMED_RETENTION)} ({days} days)"
+            ),
+            apply=lambda now, dry_run: purge_unconfirmed(now=now, dry_run=dry_run),
+        ),
+    ]
 
 
 def recount(petition):

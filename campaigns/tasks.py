@@ -63,12 +63,3 @@ def send_due_emails():
     many were sent."""
     run_started(DUE_EMAILS)
     return send_due(Signature.objects.select_related("petition"), _email_message)
-
-
-@task()
-def enforce_signature_retention():
-    """The same rules as `manage.py enforce_signature_retention`, for a worker or scheduler to
-    run daily. Returns how many signatures each rule changed."""
-    from campaigns import services
-
-    return services.enforce_retention()

@@ -21,6 +21,7 @@ from donations.models import DonationCharge, DonationEvent, DonationIntent
 from donations.providers import PROVIDERS, get_provider
 from donations.providers.base import Outcome, ProviderRefused, ProviderUnavailable
 from donations.providers.vipps import CHARGE_MIN_DAYS_AHEAD
+from spero_site.retention import RetentionRule, local
 from spero_site.tasks import enqueue_once
 
 logger = logging.getLogger(__name__)
@@ -472,45 +473,74 @@ def process_pending(now=None):
     return changed
 
 
-def retention_cutoffs(now=None):
-    """(unpaid_before, anonymise_before): gifts never paid that were made before the first are
-    deleted; paid gifts whose last payment came before the second lose who gave. The accounting
-    law keeps records five years after the end of the financial year (bokføringsloven § 13),
-    so the second is 1 January, DONATION_RETENTION_YEARS years back."""
-    now = now or timezone.now()
-    unpaid_before = now - datetime.timedelta(days=settings.DONATION_UNPAID_RETENTION_DAYS)
+UNPAID = [Status.CREATED, Status.PENDING, Status.ABORTED, Status.EXPIRED, Status.FAILED]
+
+
+def unpaid_before(now):
+    return now - datetime.timedelta(days=settings.DONATION_UNPAID_RETENTION_DAYS)
+
+
+def accounting_period_start(now):
+    """1 January, DONATION_RETENTION_YEARS years back: the accounting law keeps records five
+    years after the end of the financial year (bokføringsloven § 13), so a gift last paid
+    before this date is no longer needed with its donor."""
     year = timezone.localtime(now).year - settings.DONATION_RETENTION_YEARS
-    anonymise_before = timezone.make_aware(datetime.datetime(year, 1, 1))
-    return unpaid_before, anonymise_before
+    return timezone.make_aware(datetime.datetime(year, 1, 1))
 
 
-def enforce_retention(*, now=None, dry_run=False):
-    """Delete gifts that were never paid after DONATION_UNPAID_RETENTION_DAYS, and wipe the
-    person from paid gifts once the accounting law no longer asks for them (retention_cutoffs):
-    amounts, dates and references stay for the totals. Returns how many gifts each rule
-    changed, or would change with dry_run."""
+def delete_unpaid(*, now=None, dry_run=False):
+    """Delete gifts never paid DONATION_UNPAID_RETENTION_DAYS after they were made. Returns
+    how many (or would be, with dry_run)."""
     now = now or timezone.now()
-    unpaid_before, anonymise_before = retention_cutoffs(now)
-    unpaid = DonationIntent.objects.filter(
-        status__in=[Status.CREATED, Status.PENDING, Status.ABORTED, Status.EXPIRED, Status.FAILED],
-        created_at__lt=unpaid_before,
-    )
-    old = (
+    due = DonationIntent.objects.filter(status__in=UNPAID, created_at__lt=unpaid_before(now))
+    if dry_run:
+        return due.count()
+    with transaction.atomic():
+        count = due.count()
+        due.delete()
+    return count
+
+
+def anonymise_past_accounting_period(*, now=None, dry_run=False):
+    """Wipe who gave from paid gifts last paid before accounting_period_start: amounts, dates,
+    KID and references stay for the totals. Returns how many (or would be, with dry_run)."""
+    now = now or timezone.now()
+    before = accounting_period_start(now)
+    due = (
         DonationIntent.objects.filter(
             status__in=[Status.PAID, Status.REFUNDED], anonymised_at__isnull=True
         )
         .annotate(last_paid=Max("charges__paid_at"))
-        .filter(
-            Q(last_paid__lt=anonymise_before)
-            | Q(last_paid__isnull=True, paid_at__lt=anonymise_before)
-        )
+        .filter(Q(last_paid__lt=before) | Q(last_paid__isnull=True, paid_at__lt=before))
     )
     if dry_run:
-        return {"deleted": unpaid.count(), "anonymised": old.count()}
+        return due.count()
     with transaction.atomic():
-        deleted = unpaid.count()
-        unpaid.delete()
-        anonymised = DonationIntent.objects.filter(pk__in=old.values("pk")).update(
+        return DonationIntent.objects.filter(pk__in=due.values("pk")).update(
             **DonationIntent.WIPED, anonymised_at=now
         )
-    return {"deleted": deleted, "anonymised": anonymised}
+
+
+def retention_rules():
+    """The donations' rules for spero_site.retention."""
+    days, years = settings.DONATION_UNPAID_RETENTION_DAYS, settings.DONATION_RETENTION_YEARS
+    return [
+        RetentionRule(
+            name="unpaid_gifts",
+            deletes=True,
+            scope=lambda now: (
+                f"unpaid gift(s) made before {local(unpaid_before(now))} ({days} days)"
+            ),
+            apply=lambda now, dry_run: delete_unpaid(now=now, dry_run=dry_run),
+        ),
+        RetentionRule(
+            name="gifts_past_accounting_period",
+            deletes=False,
+            scope=lambda now: (
+                f"paid gift(s) last paid before "
+                f"{local(accounting_period_start(now), with_time=False)} "
+                f"({years} years after the end of the year)"
+            ),
+            apply=lambda now, dry_run: anonymise_past_accounting_period(now=now, dry_run=dry_run),
+        ),
+    ]

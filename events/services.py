@@ -17,6 +17,7 @@ The waiting list (docs/events.md):
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -24,6 +25,7 @@ from django.utils import timezone
 from events import tasks
 from events.models import Event, Registration
 from spero_site.forms import normalize_email
+from spero_site.retention import RetentionRule, local
 from spero_site.tasks import enqueue_once
 
 # Registering again with the same address sends the status again at most this often.
@@ -373,13 +375,30 @@ def set_priority(registration, priority, *, now=None):
 # Retention
 
 
-def anonymise_past_registrations(retention_days, *, now=None):
+def anonymise_past_registrations(retention_days, *, now=None, dry_run=False):
     """Empty every field that says who registered, `retention_days` after an event ended. The
     rows stay (with status and seats) so that the event's numbers stay true. Returns how many
-    registrations were anonymised."""
+    registrations were anonymised (or would be, with dry_run)."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=retention_days)
+    due = Registration.objects.filter(event__ends_at__lte=cutoff, anonymised_at__isnull=True)
+    if dry_run:
+        return due.count()
     with transaction.atomic():
-        return Registration.objects.filter(
-            event__ends_at__lte=cutoff, anonymised_at__isnull=True
-        ).update(**Registration.WIPED, anonymised_at=now)
+        return due.update(**Registration.WIPED, anonymised_at=now)
+
+
+def retention_rules():
+    """The registrations' rule for spero_site.retention."""
+    days = settings.EVENT_REGISTRATION_RETENTION_DAYS
+    return [
+        RetentionRule(
+            name="registrations_of_past_events",
+            deletes=False,
+            scope=lambda now: (
+                f"registration(s) of events that ended before "
+                f"{local(now - datetime.timedelta(days=days))} ({days} days)"
+            ),
+            apply=lambda now, dry_run: anonymise_past_registrations(days, now=now, dry_run=dry_run),
+        )
+    ]

@@ -92,11 +92,3 @@ def process_waiting_lists():
     from events import services
 
     return services.process_waiting_lists()
-
-
-@task()
-def anonymise_past_registrations():
-    """Anonymise registrations EVENT_REGISTRATION_RETENTION_DAYS after their event."""
-    from events import services
-
-    return services.anonymise_past_registrations(settings.EVENT_REGISTRATION_RETENTION_DAYS)

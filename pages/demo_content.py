@@ -52,6 +52,27 @@ SITE_PORT = 80
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 
 
+def privacy_retention_lines():
+    """The privacy page's periods, from the settings the retention rules use
+    (spero_site/retention.py), so the page says what the code does."""
+    from campaigns.services import UNCONFIRMED_RETENTION
+
+    return (
+        f"<ul><li>Underskrifter som ikke blir bekreftet, sletter vi etter "
+        f"{UNCONFIRMED_RETENTION.days} dager.</li>"
+        f"<li>Underskrifter på et opprop anonymiserer vi {settings.SIGNATURE_RETENTION_MONTHS} "
+        "måneder etter at oppropet er avsluttet.</li>"
+        "<li>Påmeldinger til arrangementer, også ventelister, anonymiserer vi "
+        f"{settings.EVENT_REGISTRATION_RETENTION_DAYS} dager etter arrangementet.</li>"
+        "<li>Gaver som aldri blir betalt, sletter vi etter "
+        f"{settings.DONATION_UNPAID_RETENTION_DAYS} dager.</li>"
+        f"<li>Betalte gaver tar vi vare på i {settings.DONATION_RETENTION_YEARS} år etter "
+        "utgangen av året da du sist ga, fordi bokføringsloven krever det. Deretter sletter vi "
+        "navnet, e-postadressen, meldingen og fødselsnummeret ditt, og bare beløpet og datoen "
+        "blir igjen.</li></ul>"
+    )
+
+
 @dataclass(frozen=True)
 class PageRef:
     """A page by its path under the home page, e.g. "stopp-stigma" ("" is the home page)."""
@@ -750,17 +771,7 @@ PRIVACY = PageSpec(
             "bruker vi bare til å stoppe misbruk.</p>"
         ),
         heading("Hvor lenge vi tar vare på opplysningene"),
-        text(
-            "<ul><li>Underskrifter som ikke blir bekreftet, sletter vi etter 7 dager.</li>"
-            "<li>Underskrifter på et opprop anonymiserer vi 6 måneder etter at oppropet er "
-            "avsluttet.</li>"
-            "<li>Påmeldinger til arrangementer, også ventelister, anonymiserer vi 90 dager "
-            "etter arrangementet.</li>"
-            "<li>Gaver som aldri blir betalt, sletter vi etter 90 dager.</li>"
-            "<li>Betalte gaver tar vi vare på i 5 år etter utgangen av året da du sist ga, "
-            "fordi bokføringsloven krever det. Deretter sletter vi navnet, e-postadressen, "
-            "meldingen og fødselsnummeret ditt, og bare beløpet og datoen blir igjen.</li></ul>"
-        ),
+        text(privacy_retention_lines()),
         heading("Når du gir en gave"),
         text(
             "<p>Betaler du med Vipps, får Vipps MobilePay beløpet og en referanse til gaven – "

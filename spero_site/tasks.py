@@ -20,6 +20,7 @@ import logging
 
 from django.core.cache import cache
 from django.db import transaction
+from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
@@ -54,3 +55,12 @@ def run_started(key):
         cache.delete(_mark(key))
     except Exception:  # noqa: BLE001 - the mark expires by itself
         logger.exception("Cache unavailable; the mark for %s expires by itself", key)
+
+
+@task()
+def enforce_retention():
+    """Every app's retention rule, as `manage.py enforce_retention` runs them, for a worker
+    or scheduler to run daily. Returns how many records each rule changed, by rule name."""
+    from spero_site import retention
+
+    return {rule.name: count for rule, count, _line in retention.enforce()}

@@ -19,6 +19,13 @@ Status = DonationIntent.Status
 OSLO = datetime.timezone(datetime.timedelta(hours=1))
 
 
+def retained(**kwargs):
+    return {
+        "deleted": services.delete_unpaid(**kwargs),
+        "anonymised": services.anonymise_past_accounting_period(**kwargs),
+    }
+
+
 def gift(frequency="one_off", made=None):
     intent = services.create_intent(
         services.DonationData(
@@ -50,9 +57,9 @@ def test_unpaid_gifts_are_deleted_after_ninety_days_and_paid_ones_kept():
     old_paid = paid(
         gift(made=now - datetime.timedelta(days=400)), now - datetime.timedelta(days=399)
     )
-    assert services.enforce_retention(now=now, dry_run=True) == {"deleted": 1, "anonymised": 0}
+    assert retained(now=now, dry_run=True) == {"deleted": 1, "anonymised": 0}
     assert DonationIntent.objects.count() == 3  # a dry run changes nothing
-    assert services.enforce_retention(now=now) == {"deleted": 1, "anonymised": 0}
+    assert retained(now=now) == {"deleted": 1, "anonymised": 0}
     assert set(DonationIntent.objects.values_list("pk", flat=True)) == {
         recent_unpaid.pk,
         old_paid.pk,
@@ -73,7 +80,7 @@ def test_paid_gifts_lose_the_donor_five_years_after_the_end_of_the_year():
         status="charged",
         paid_at=datetime.datetime(2021, 3, 1, 10, tzinfo=OSLO),
     )
-    assert services.enforce_retention(now=now) == {"deleted": 0, "anonymised": 1}
+    assert retained(now=now) == {"deleted": 0, "anonymised": 1}
     in_2020.refresh_from_db()
     assert (in_2020.donor_name, in_2020.donor_email, in_2020.message) == ("", "", "")
     assert in_2020.anonymised_at == now
@@ -83,16 +90,18 @@ def test_paid_gifts_lose_the_donor_five_years_after_the_end_of_the_year():
         kept.refresh_from_db()
         assert kept.donor_email == "kari@example.no" and kept.anonymised_at is None
     # A year later 2021 is out of reach too; nothing is wiped twice.
-    later = services.enforce_retention(now=now.replace(year=2027))
+    later = retained(now=now.replace(year=2027))
     assert later == {"deleted": 0, "anonymised": 2}
 
 
 def test_the_command_reports_and_dry_runs():
     gift(made=timezone.now() - datetime.timedelta(days=100))
     out = io.StringIO()
-    call_command("enforce_donation_retention", "--dry-run", stdout=out)
-    assert "Would delete 1 unpaid gift(s)" in out.getvalue()
+    call_command("enforce_retention", "--dry-run", stdout=out)
+    assert "Would delete 1 unpaid gift(s) made before" in out.getvalue()
+    assert "(90 days)" in out.getvalue()
+    assert "Would anonymise 0 paid gift(s) last paid before" in out.getvalue()
     assert "Dry run: nothing was changed." in out.getvalue()
     assert DonationIntent.objects.count() == 1
-    call_command("enforce_donation_retention", stdout=io.StringIO())
+    call_command("enforce_retention", stdout=io.StringIO())
     assert not DonationIntent.objects.exists()

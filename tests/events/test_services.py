@@ -370,7 +370,12 @@ def test_the_commands_run_the_rules(db, settings):
 
     settings.EVENT_REGISTRATION_RETENTION_DAYS = 30
     out = io.StringIO()
-    call_command("anonymise_registrations", stdout=out)
-    assert out.getvalue().startswith("Anonymised 1 registration(s)")
+    call_command("enforce_retention", "--dry-run", stdout=out)
+    assert "Would anonymise 1 registration(s) of events that ended before" in out.getvalue()
+    assert past.registrations.get().name
+    out = io.StringIO()
+    call_command("enforce_retention", stdout=out)
+    assert "Anonymised 1 registration(s) of events that ended before" in out.getvalue()
+    assert "(30 days)" in out.getvalue()
     assert past.registrations.get().name == ""
     assert all(r.name for r in event.registrations.all())
