@@ -1,0 +1,50 @@
+"""A visitor in a real browser: reads the site, signs the opprop, confirms from the e-mail and
+sees the count rise — with nothing loaded from another host and no cookie while reading."""
+
+import re
+
+from django.core import mail
+
+from tests.e2e.conftest import same_origin
+
+
+def count_on(page):
+    text = page.locator("#petition-count strong").inner_text()
+    return int(re.sub(r"\D", "", text))
+
+
+def test_a_visitor_reads_signs_and_confirms(page, site):
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "nb"
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Vår visjon").click()
+    page.wait_for_url("**/visjon/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Vår visjon"
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Statistikk").click()
+    page.wait_for_url("**/statistikk/")
+    assert page.locator("svg").count() >= 1 and page.locator("table").count() >= 1
+    assert page.context.cookies() == []  # a reader gets no cookie
+
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role(
+        "link", name="Stopp stigma"
+    ).click()
+    page.wait_for_url("**/stopp-stigma/")
+    before = count_on(page)
+    page.get_by_label("Fullt navn", exact=True).fill("Kari Nordmann")
+    page.get_by_role("textbox", name="E-post").fill("kari.e2e@example.no")
+    page.get_by_label("Postnummer", exact=True).fill("5003")
+    page.get_by_role("checkbox", name=re.compile("samtykker", re.I)).check()
+    page.get_by_role("button", name="Skriv under").click()
+    page.wait_for_url("**/opprop/**")
+    assert "Sjekk e-posten din" in page.get_by_role("heading", level=1).inner_text()
+
+    [message] = [m for m in mail.outbox if m.to == ["kari.e2e@example.no"]]
+    confirm_url = re.search(r"http\S+/bekreft/\S+", message.body) or re.search(
+        r"(http\S+)", message.body
+    )
+    page.goto(confirm_url[0])
+    page.get_by_role("button", name=re.compile("Bekreft")).click()
+    page.wait_for_load_state()
+    assert count_on(page) == before + 1
+    page.goto("/stopp-stigma/")
+    assert count_on(page) == before + 1
+    assert same_origin(page, site.url) == []
