@@ -33,6 +33,7 @@ from wagtail.permissions import policy_registry
 from campaigns import services
 from campaigns.models import Petition, Signature
 from spero_site.admin_exports import StreamingExportIndexView, log_per_parent
+from spero_site.admin_refusal import RefusesWith403
 
 # Seeing signatures (list, inspect, export, dashboard counts) takes one of these permissions;
 # changing them (invalidation, comment approval) takes "change".
@@ -221,7 +222,9 @@ def per_petition(queryset):
     ]
 
 
-class InvalidateSignaturesView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+class InvalidateSignaturesView(
+    RefusesWith403, PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView
+):
     """Two steps, both POST so that an IP hash never sits in a URL: "preview" shows what matches,
     "confirm" invalidates it through services.invalidate."""
 
@@ -277,7 +280,9 @@ class InvalidateSignaturesView(PermissionCheckedMixin, WagtailAdminTemplateMixin
 # Comment approval
 
 
-class CommentApprovalView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+class CommentApprovalView(
+    RefusesWith403, PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
+):
     """Comments that a campaign page would show once approved. Approving shows them; rejecting
     deletes them (services.reject_comments), since a rejected comment is never shown."""
 

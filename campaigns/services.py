@@ -310,3 +310,33 @@ def reject_comments(signatures):
     than kept. Returns how many were rejected."""
     with transaction.atomic():
         return signatures.exclude(comment="").update(comment="", comment_approved=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# The signer's own deletion («Mine data», privacy/)
+
+
+def erase_signature(signature_id, *, email_normalized, now=None):
+    """Delete a signature's personal data at its signer's request, as withdraw() does from the
+    e-mail link: a counted signature stops counting (once), an unconfirmed one is withdrawn, an
+    invalidated one stays invalidated; the row stays so that counts stay true. Only a
+    signature with this normalised address is touched, so deleting twice changes nothing.
+    Raises Signature.DoesNotExist for an id that is not this address's (or is wiped already)."""
+    now = now or timezone.now()
+    if not email_normalized:
+        raise Signature.DoesNotExist
+    with transaction.atomic():
+        signature = (
+            Signature.objects.select_for_update(of=("self",))
+            .filter(pk=signature_id, email_normalized=email_normalized)
+            .first()
+        )
+        if signature is None:
+            raise Signature.DoesNotExist
+        if signature.status == Signature.Status.CONFIRMED:
+            _change_count(signature.petition_id, -1, now)
+        if signature.status in (Signature.Status.UNCONFIRMED, Signature.Status.CONFIRMED):
+            signature.status = Signature.Status.WITHDRAWN
+        signature.wipe_personal_data(now)
+        signature.save()
+    return signature

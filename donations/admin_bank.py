@@ -19,6 +19,7 @@ from wagtail.log_actions import LogFormatter, log
 
 from donations import bank_statement, services
 from donations.models import DonationIntent
+from spero_site.admin_refusal import RefusesWith403
 
 IMPORT_ACTION = "donations.import_bank_statement"
 Result = services.BankPayment
@@ -167,7 +168,9 @@ def _reason(result, gift):
     }
 
 
-class BankStatementImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+class BankStatementImportView(
+    RefusesWith403, PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView
+):
     """GET shows the upload form; POST imports the file and shows what it did."""
 
     model = DonationIntent

@@ -27,6 +27,7 @@ from donations import admin_views
 from donations.models import DonationCharge
 from donations.tax_report import NORWAY, tax_report
 from spero_site.admin_exports import XLSX_CONTENT_TYPE, neutralise_formula
+from spero_site.admin_refusal import RefusesWith403
 from spero_site.personal_data import ExportLogFormatter
 
 PERMISSION = admin_views.TAX_REPORT_PERMISSION
@@ -122,7 +123,7 @@ def xlsx_response(report, filename):
     return response
 
 
-class TaxReportView(WagtailAdminTemplateMixin, TemplateView):
+class TaxReportView(RefusesWith403, WagtailAdminTemplateMixin, TemplateView):
     """GET shows the chosen year's report in numbers; with ?format=csv or xlsx, the file."""
 
     template_name = "donations/admin/tax_report.html"

@@ -25,6 +25,7 @@ from wagtail.permissions import policy_registry
 from donations import services
 from donations.models import DonationCharge, DonationIntent
 from spero_site.admin_exports import StreamingExportIndexView
+from spero_site.admin_refusal import RefusesWith403
 
 READ = ["view", "change"]
 EXPORT_ACTION = "donations.export"
@@ -116,7 +117,7 @@ class DonationIndexView(StreamingExportIndexView):
         return buttons
 
 
-class MarkPaidView(PermissionCheckedMixin, View):
+class MarkPaidView(RefusesWith403, PermissionCheckedMixin, View):
     """POST only: staff saw a manual gift arrive (by its KID) and mark it paid."""
 
     model = DonationIntent
@@ -147,7 +148,9 @@ def monthly_totals():
     )
 
 
-class MonthlyTotalsView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+class MonthlyTotalsView(
+    RefusesWith403, PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
+):
     model = DonationIntent
     any_permission_required = READ
     template_name = "donations/admin/totals.html"

@@ -544,3 +544,66 @@ def retention_rules():
             apply=lambda now, dry_run: anonymise_past_accounting_period(now=now, dry_run=dry_run),
         ),
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The donor's own deletion («Mine data», privacy/)
+
+
+class PaymentInProgress(Exception):
+    """The gift is still with its provider (a Vipps payment or agreement that may yet go
+    through): it can be deleted once the provider has settled it."""
+
+
+class GiftStillRunning(Exception):
+    """A monthly Vipps gift whose agreement still runs: the donor stops it in Vipps first."""
+
+
+def erase_donation(intent_id, *, donor_emails, now=None):
+    """Delete a gift at its donor's request. A gift never paid is deleted with its payments and
+    status changes. A paid (or refunded) one keeps what the accounting law asks for five years
+    (amount, dates, KID, provider references, status, payments) and loses everything else that
+    says who gave (DonationIntent.WIPED), as the retention rule does at the end of that period.
+    Only a gift whose address is one of `donor_emails` (ignoring case) is touched, so deleting
+    twice changes nothing. Returns "deleted" or "anonymised". Raises DonationIntent.DoesNotExist
+    for a gift that is not theirs (or is anonymised), PaymentInProgress or GiftStillRunning."""
+    owned = Q()
+    for address in donor_emails:
+        if address:
+            owned |= Q(donor_email__iexact=address)
+    if not owned:
+        raise DonationIntent.DoesNotExist
+    with transaction.atomic():
+        intent = (
+            DonationIntent.objects.select_for_update()
+            .filter(owned, pk=intent_id, anonymised_at__isnull=True)
+            .first()
+        )
+        if intent is None:
+            raise DonationIntent.DoesNotExist
+        now = now or timezone.now()
+        if intent.status in UNPAID:
+            if (
+                intent.status in (Status.CREATED, Status.PENDING)
+                and intent.provider != "manual"
+                and intent.provider_reference
+            ):
+                raise PaymentInProgress
+            intent.delete()
+            return "deleted"
+        if (
+            intent.status == Status.PAID
+            and intent.frequency == DonationIntent.Frequency.MONTHLY
+            and intent.provider != "manual"
+            and intent.ended_at is None
+        ):
+            raise GiftStillRunning
+        for field, value in DonationIntent.WIPED.items():
+            setattr(intent, field, value)
+        intent.anonymised_at = now
+        # A receipt not yet sent has nobody to go to.
+        intent.email_due = DonationIntent.Email.NONE
+        intent.save(
+            update_fields=[*DonationIntent.WIPED, "anonymised_at", "email_due", "updated_at"]
+        )
+        return "anonymised"

@@ -30,6 +30,7 @@ from wagtail.permissions import policy_registry
 from events import services
 from events.models import Event, Registration
 from spero_site.admin_exports import StreamingExportIndexView, log_per_parent
+from spero_site.admin_refusal import RefusesWith403
 
 # Seeing registrations (list, exports, print, dashboard) takes one of these permissions; acting
 # on them takes "change".
@@ -177,7 +178,9 @@ class PriorityForm(forms.Form):
     )
 
 
-class RegistrationManageView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+class RegistrationManageView(
+    RefusesWith403, PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
+):
     """One registration with what staff can do to it: offer a seat now, confirm, cancel and
     change its priority. Each is a POST through events.services, and logged."""
 
@@ -244,7 +247,7 @@ class RegistrationManageView(PermissionCheckedMixin, WagtailAdminTemplateMixin, 
         ]
 
 
-class ParticipantListView(PermissionCheckedMixin, TemplateView):
+class ParticipantListView(RefusesWith403, PermissionCheckedMixin, TemplateView):
     """A plain page of an event's participants for printing (a sign-in sheet)."""
 
     model = Registration

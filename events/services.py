@@ -402,3 +402,36 @@ def retention_rules():
             apply=lambda now, dry_run: anonymise_past_registrations(days, now=now, dry_run=dry_run),
         )
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The registrant's own deletion («Mine data», privacy/)
+
+
+def erase_registration(registration_id, *, email_normalized, now=None):
+    """Delete a registration's personal data at its registrant's request. An active one is first
+    cancelled through cancel(), so that its seats go on to the waiting list, unless the event
+    has started (then nothing can change, and it stays in the event's numbers); then every
+    field that says who registered is emptied. Only a registration with this normalised address
+    is touched, so deleting twice changes nothing. Returns the registration. Raises
+    Registration.DoesNotExist for an id that is not this address's (or is anonymised)."""
+    if not email_normalized:
+        raise Registration.DoesNotExist
+    mine = Registration.objects.filter(pk=registration_id, email_normalized=email_normalized)
+    with transaction.atomic():
+        event_id = mine.values_list("event_id", flat=True).first()
+        if event_id is None:
+            raise Registration.DoesNotExist
+        event = _locked_event(event_id)
+        registration = mine.select_for_update().first()
+        if registration is None:
+            raise Registration.DoesNotExist
+        now = now or timezone.now()
+        if registration.status in Registration.ACTIVE and now < event.starts_at:
+            registration = cancel(registration, now=now)
+        for field, value in Registration.WIPED.items():
+            setattr(registration, field, value)
+        registration.held_since = None
+        registration.anonymised_at = now
+        registration.save(update_fields=[*Registration.WIPED, "held_since", "anonymised_at"])
+        return registration

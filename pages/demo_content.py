@@ -792,6 +792,10 @@ PRIVACY = PageSpec(
             "rettet eller slettet. Du kan når som helst trekke tilbake samtykket ditt. I "
             "e-postene vi sender deg, finner du en lenke der du selv kan trekke deg eller "
             "slette opplysningene dine.</p>"
+            '<p>På <a href="/mine-data/">Mine data</a> kan du skrive e-postadressen din og få '
+            "en lenke til en side som viser alt vi har om deg fra dette nettstedet – "
+            "underskrifter, påmeldinger og gaver. Der kan du laste det ned eller slette det. "
+            "For gaver må vi ta vare på beløp og dato så lenge bokføringsloven krever.</p>"
             "<p>Mener du at vi ikke behandler opplysningene dine riktig, kan du klage til "
             "Datatilsynet.</p>"
         ),

@@ -34,8 +34,11 @@ def local_iso(value):
 def log_per_parent(queryset, parent_field, action, user, data):
     """One audit log entry per parent object (a petition, an event) of the rows in `queryset`,
     each with its row count, all sharing one uuid: the parent's history then shows what was
-    exported of it."""
+    exported of it. An export of no rows is logged too, on the user who took it."""
     rows_per_parent = dict(queryset.order_by().values_list(parent_field).annotate(rows=Count("pk")))
+    if not rows_per_parent:
+        log(user, action, user=user, data={**data, "rows": 0})
+        return
     parent_model = queryset.model._meta.get_field(parent_field).related_model
     action_uuid = uuid.uuid4()
     for parent in parent_model.objects.filter(pk__in=rows_per_parent):

@@ -1,10 +1,12 @@
 """What every admin listing of personal data (signatures, registrations, donations) shares: the
 «Personal data» menu group's hook, a read-only viewset whose rows change only through the app's
-services, and the audit log line of an export."""
+services and whose views answer a refusal with 403, and the audit log line of an export."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
+
+from spero_site.admin_refusal import refuse_with_403
 
 # Each app's personal data joins the group (campaigns/wagtail_hooks.py) by registering its
 # viewset with `menu_hook = PERSONAL_DATA_MENU_HOOK`, or menu items with this hook.
@@ -22,6 +24,11 @@ class PersonalDataViewSet(ModelViewSet):
     search_backend_name = None  # plain database lookups; personal data is not search-indexed
     # The names of the views a subclass does not have.
     absent_url_names = ("add", "delete", "history", "usage")
+
+    def construct_view(self, view_class, **kwargs):
+        # A refusal is a 403 page, not Wagtail's redirect (spero_site/admin_refusal.py). Views a
+        # subclass routes itself (not through here) inherit RefusesWith403 instead.
+        return refuse_with_403(super().construct_view(view_class, **kwargs))
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(

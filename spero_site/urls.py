@@ -14,6 +14,7 @@ urlpatterns = [
     path("opprop/", include("campaigns.urls")),
     path("pamelding/", include("events.urls")),
     path("gave/", include("donations.urls")),
+    path("mine-data/", include("privacy.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumenter/", include(wagtaildocs_urls)),
 ]

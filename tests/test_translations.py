@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "nb" / "LC_MESSAGES" / "django.po"
-SOURCE_DIRS = ["spero_site", "pages", "campaigns", "events", "donations", "templates"]
+SOURCE_DIRS = ["spero_site", "pages", "campaigns", "events", "donations", "privacy", "templates"]
 
 
 def test_every_message_has_a_norwegian_translation():

@@ -5,6 +5,7 @@ here are the closed ones: no debug, no hosts, no secret. ``dev.py`` and ``test.p
 convenient defaults; ``production.py`` refuses to start without its secrets.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -51,6 +52,8 @@ env = environ.Env(
     VIPPS_TIMEOUT_SECONDS=(float, 10.0),
     VIPPS_WEBHOOK_MAX_AGE_SECONDS=(int, 15 * 60),
     TASK_BACKEND=(str, ""),
+    AXES_FAILURE_LIMIT=(int, 5),
+    AXES_COOLOFF_MINUTES=(int, 15),
 )
 
 DEBUG = env("DEBUG")
@@ -100,6 +103,7 @@ INSTALLED_APPS = [
     "campaigns",
     "events",
     "donations",
+    "privacy",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -121,6 +125,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sitemaps",
     "django.contrib.staticfiles",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +139,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "spero_site.urls"
@@ -182,6 +189,28 @@ TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
 }
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASK_BACKEND") or "immediate"]}}
+
+# The first backend refuses a locked-out login before the second checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Admin login lockout (spero_site/login_lockout.py): after AXES_FAILURE_LIMIT failed logins with
+# one username from one client, that pair is refused for AXES_COOLOFF_MINUTES (each further try
+# starts the time again); a successful login clears that pair's count. Counts live in the cache
+# only, under a keyed pseudonym of the client's address, never the address itself.
+AXES_FAILURE_LIMIT = env("AXES_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env("AXES_COOLOFF_MINUTES"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "spero_site.login_lockout.LockoutCacheHandler"
+AXES_CACHE = "default"
+AXES_CLIENT_IP_CALLABLE = "spero_site.login_lockout.client_pseudonym"
+AXES_LOCKOUT_CALLABLE = "spero_site.login_lockout.lockout_response"
+# Log lines name the client by its pseudonym and hide the username.
+AXES_SENSITIVE_PARAMETERS = ["username"]
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # no Django admin here; nothing is stored to show
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

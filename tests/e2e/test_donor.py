@@ -6,8 +6,8 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from wagtail.models import Site
 from django.core import mail
+from wagtail.models import Site
 
 from donations import services
 from donations.kid import kid_is_valid

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from privacy import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("", views.request_link, name="request"),
+    path("<str:token>/", views.data, name="data"),
+    path("<str:token>/mine-data.json", views.download, name="download"),
+    path("<str:token>/slett/signatur/<int:pk>/", views.erase_signature, name="erase_signature"),
+    path(
+        "<str:token>/slett/pamelding/<int:pk>/",
+        views.erase_registration,
+        name="erase_registration",
+    ),
+    path("<str:token>/slett/gave/<uuid:pk>/", views.erase_donation, name="erase_donation"),
+]
