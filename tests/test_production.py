@@ -118,19 +118,14 @@ def restore_migrations_data(snapshot):
 
 
 @pytest.fixture
-def leaves_migrations_data(django_db_setup, django_db_blocker):
+def leaves_migrations_data(migrations_snapshot, django_db_blocker):
     """After the test, the database holds again what the migrations left (Wagtail's root page,
-    default Site, root Collection), so that later tests find it as usual.
+    default Site, root Collection, the admin's roles), so that later tests find it as usual.
 
     A transactional test ends by emptying every table, and serialized rollback only reloads the
     data when the *next* serialized test starts. Request this before ``transactional_db``:
     fixtures are torn down in reverse order, so this runs after that flush."""
-    # Django snapshots the freshly migrated database when a collected test asks for
-    # serialized rollback; without one (this test picked alone) the database is still fresh.
-    snapshot = getattr(connection, "_test_serialized_contents", None)
-    if snapshot is None:
-        with django_db_blocker.unblock():
-            snapshot = connection.creation.serialize_db_to_string()
+    snapshot = migrations_snapshot
     yield snapshot
     with django_db_blocker.unblock():
         restore_migrations_data(snapshot)
@@ -249,6 +244,15 @@ def test_gunicorn_serves_the_site_in_production_mode(
     assert status == 200
     assert "max-age=315360000" in headers["Cache-Control"]
     assert "immutable" in headers["Cache-Control"]
+    # Static files, pages and health checks all carry the security headers (tests/
+    # test_security_headers.py checks their contents).
+    for path, extra in (("/", HTTPS), (stylesheet, HTTPS), ("/healthz", HTTPS)):
+        _, headers, _ = get(port, path, extra)
+        for name in SECURITY_HEADERS:
+            assert name in headers, (path, name)
+    _, headers, _ = get(port, "/healthz")
+    assert "Content-Security-Policy" in headers
+    assert "Strict-Transport-Security" not in headers  # HSTS only ever over HTTPS
 
     status, headers, body = get(port, "/healthz")  # plain HTTP, as a load balancer asks
     assert status == 200
@@ -261,6 +265,16 @@ def test_gunicorn_serves_the_site_in_production_mode(
     status, headers, _ = get(port, "/")
     assert status == 301
     assert headers["Location"] == f"https://127.0.0.1:{port}/"
+
+
+SECURITY_HEADERS = (
+    "Strict-Transport-Security",
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+    "Cross-Origin-Opener-Policy",
+)
 
 
 def test_database_is_back_to_migrations_data(leaves_migrations_data, transactional_db):

@@ -1,0 +1,85 @@
+"""Security headers on every kind of response: pages, forms, JSON, the admin, errors, the
+webhook and the health check. No inline script or style is allowed on the public site
+(Wagtail's admin still needs both for its own widgets); nothing may frame the site but the
+site's own preview."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def directives(response):
+    policy = response["Content-Security-Policy"]
+    return {
+        name: values
+        for name, *values in (part.split() for part in policy.split(";") if part.strip())
+    }
+
+
+def assert_secure(response, *, admin=False):
+    for name, value in EXPECTED.items():
+        if name == "Referrer-Policy" and response.get(name) == "no-referrer":
+            continue  # «Mine data» and the gift pages send no referrer at all: stricter
+        assert response.get(name) == value, name
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+    assert "microphone=()" in response["Permissions-Policy"]
+    csp = directives(response)
+    assert csp["default-src"] == ["'self'"]
+    # The public site has no inline script; Wagtail's admin widgets still need it.
+    assert csp["script-src"] == (["'self'", "'unsafe-inline'"] if admin else ["'self'"])
+    assert csp["object-src"] == ["'none'"] and csp["base-uri"] == ["'self'"]
+    assert csp["style-src"] == (["'self'", "'unsafe-inline'"] if admin else ["'self'"])
+    return csp
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/stopp-stigma/", "/statistikk/", "/gi-en-gave/", "/mine-data/", "/finnes-ikke/"],
+)
+def test_public_pages_and_errors(client, demo_site, path):
+    response = client.get(path)
+    assert response.status_code in (200, 404)
+    csp = assert_secure(response)
+    assert csp["frame-ancestors"] == ["'none'"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+
+
+def test_json_webhook_and_health_check(client, demo_site):
+    for response in (
+        client.get(reverse("campaigns:count", args=["stopp-stigma"])),
+        client.post("/gave/vipps/webhook/", b"{}", content_type="application/json"),
+        client.get("/healthz"),
+    ):
+        assert_secure(response)
+
+
+def test_the_donation_form_may_send_the_donor_on_to_vipps_only(client, demo_site, settings):
+    csp = assert_secure(client.get("/gi-en-gave/"))
+    assert csp["form-action"][0] == "'self'"
+    assert "https://*.vipps.no" in csp["form-action"]
+    assert all("vipps" in source or source == "'self'" for source in csp["form-action"])
+
+
+def test_the_admin_allows_what_wagtails_own_widgets_need(admin_client, demo_site):
+    csp = assert_secure(admin_client.get("/admin/"), admin=True)
+    assert csp["frame-ancestors"] == ["'none'"]
+    assert csp["form-action"] == ["'self'"]
+    assert_secure(admin_client.get("/admin/login/"), admin=True)
+
+
+def test_the_preview_may_be_framed_by_the_admin_only(admin_client, demo_site):
+    from pages.models import StandardPage
+
+    page = StandardPage.objects.get(slug="visjon")
+    response = admin_client.get(reverse("wagtailadmin_pages:preview_on_edit", args=[page.pk]))
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert directives(response)["frame-ancestors"] == ["'self'"]
