@@ -50,8 +50,9 @@ PERMISSIONS_POLICY = ", ".join(
 
 def content_security_policy(*, admin, frame_ancestors):
     """The site's Content-Security-Policy: everything from the site itself. The public pages
-    allow no inline script or style at all; the Wagtail admin needs both for its own widgets. A donation form may send the donor on to Vipps (form-action covers the
-    redirect after the POST)."""
+    allow no inline script or style at all; the Wagtail admin needs both for its own widgets.
+    A donation form may send the donor on to Vipps (form-action covers the redirect after the
+    POST)."""
     vipps = urlsplit(settings.VIPPS_API_URL)
     form_action = ["'self'"] if admin else ["'self'", "https://*.vipps.no"]
     if not admin and vipps.scheme and vipps.netloc:
