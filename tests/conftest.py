@@ -10,17 +10,23 @@ from wagtail.models import Page, Site
 from pages.models import HomePage
 from tests.factories import make_image
 
+_migrations = {}
 
-@pytest.fixture(scope="session", autouse=True)
-def migrations_snapshot(django_db_setup, django_db_blocker):
-    """The freshly migrated database as JSON — what the migrations leave: Wagtail's root page,
-    default site and collection, the admin's roles — taken once per test process before the
-    first test (autouse), so before any test changes it, so that migrations_data
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Right after the test database is made, snapshot what the migrations leave in it:
+    Wagtail's root page, default site and collection, the admin's roles. migrations_data
     (tests/test_production.py) brings exactly that back after a transactional test. Kept here
-    rather than on the connection object, which differs between the tests' threads and contexts
-    (the browser tests run in an event loop)."""
+    rather than on the connection object, which differs between the tests' threads and
+    contexts (the browser tests run in an event loop)."""
     with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
+        _migrations["snapshot"] = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def migrations_snapshot(django_db_setup):
+    return _migrations["snapshot"]
 
 
 @pytest.fixture(autouse=True)
