@@ -1,3 +1,4 @@
+import functools
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -75,27 +76,30 @@ def content_security_policy(*, admin, frame_ancestors):
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
+@functools.lru_cache(maxsize=16)
+def cached_policy(admin, frame_ancestors, vipps_api_url):
+    """The policy for these arguments, built once (the Vipps origin is in it, so a changed
+    VIPPS_API_URL gets its own)."""
+    return content_security_policy(admin=admin, frame_ancestors=frame_ancestors)
+
+
 class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every response, first in the chain so
     that health checks, static files and error pages get them too (Django's SecurityMiddleware
     adds nosniff, Referrer-Policy, Cross-Origin-Opener-Policy and, in production over HTTPS,
-    HSTS; this adds them where it did not run). Pages
-    that may be framed by the site itself (Wagtail's preview, which sets X-Frame-Options
-    SAMEORIGIN) get frame-ancestors 'self'; every other page none."""
+    HSTS; this adds them where it did not run). Pages that may be framed by the site itself
+    (Wagtail's preview, which sets X-Frame-Options SAMEORIGIN) get frame-ancestors 'self';
+    every other page none."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policies = {
-            (admin, framing): content_security_policy(admin=admin, frame_ancestors=framing)
-            for admin in (False, True)
-            for framing in ("'none'", "'self'")
-        }
 
     def __call__(self, request):
         response = self.get_response(request)
         admin = request.path.startswith("/admin/")
         framing = "'self'" if response.get("X-Frame-Options") == "SAMEORIGIN" else "'none'"
-        response.setdefault("Content-Security-Policy", self.policies[admin, framing])
+        policy = cached_policy(admin, framing, settings.VIPPS_API_URL)
+        response.setdefault("Content-Security-Policy", policy)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         # What SecurityMiddleware adds, for the answers it never sees (the health check).
         response.setdefault("X-Content-Type-Options", "nosniff")
