@@ -57,7 +57,7 @@ DONE_MESSAGES = {
 
 def _private(response):
     """Nothing of these pages is kept by a browser or proxy, indexed, or sent on as a referrer."""
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -92,7 +92,7 @@ def test_the_page_lists_everything_of_the_address_and_nothing_else(client, kari_
 def test_the_page_is_private(client, kari_and_ola):
     response = client.get(data_url(ASKED_WITH))
     assert '<meta name="robots" content="noindex">' in response.content.decode()
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
     assert response["X-Robots-Tag"].startswith("noindex")
 
@@ -112,7 +112,7 @@ def test_the_json_download(client, kari_and_ola):
     assert response["Content-Type"].startswith("application/json")
     assert response["Content-Disposition"].startswith("attachment;")
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     content = response.content.decode()
     assert "Ola" not in content and "ola.hansen" not in content
     assert KARI_NATIONAL_ID not in content

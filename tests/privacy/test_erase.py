@@ -208,7 +208,7 @@ def test_another_persons_records_and_forged_ids_are_404_and_change_nothing(clien
     ]:
         response = erase(client, kind, pk)
         assert response.status_code == 404, (kind, pk)
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         assert "no-store" in response["Cache-Control"]
     # Nor with a link for an address that has nothing.
     assert erase(client, "signature", ola["signature"].pk, "nobody@example.no").status_code == 404

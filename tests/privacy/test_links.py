@@ -27,7 +27,7 @@ def assert_invalid_link_page(response):
     assert 'action="/mine-data/"' in html and 'name="email"' in html  # ask for a new link
     assert '<meta name="robots" content="noindex">' in html
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert 'data-record="' not in html
 
 

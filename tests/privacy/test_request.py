@@ -27,7 +27,7 @@ def test_the_form_page(client):
     assert 'name="website"' in html  # the honeypot
     assert 'action="/mine-data/"' in html and "csrfmiddlewaretoken" in html
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_known_and_unknown_addresses_get_the_same_answer_and_only_the_known_one_mail(
@@ -42,7 +42,7 @@ def test_known_and_unknown_addresses_get_the_same_answer_and_only_the_known_one_
     assert "ola.nordmann" not in unknown.content.decode()  # the address is not echoed
     assert known["Cache-Control"] == unknown["Cache-Control"]
     assert "no-store" in known["Cache-Control"]
-    assert known["Referrer-Policy"] == unknown["Referrer-Policy"] == "no-referrer"
+    assert known["Referrer-Policy"] == unknown["Referrer-Policy"] == "same-origin"
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
