@@ -1,6 +1,8 @@
-"""Signing and registration benchmark: how many signatures and registrations per second the site
-takes on this machine with the production setup, and whether every acknowledged signature and
-registration is stored, once, and counted right.
+"""The site's benchmark: how many signatures, registrations and public page views per second
+the site takes on this machine with the production setup, against the cheapest POST and GET
+Django answers here, whether every acknowledged signature and registration is stored, once, and
+counted right, how many SQL queries each public page costs, and what the staff export of
+100 000 signatures costs in time and server memory.
 
     make bench                       (or: .venv/bin/python -m bench.run --help)
 
@@ -11,16 +13,20 @@ What it does, all on loopback and bounded in count and time:
    loads the demo content (the "stopp-stigma" petition and its campaign page) and collects the
    static files into a temporary directory;
 2. starts gunicorn with gunicorn.conf.py and the production settings (bench/settings.py adds
-   only a baseline view), with the cache on Redis when one answers on 127.0.0.1:6379 (as in
+   only the baseline views), with the cache on Redis when one answers on 127.0.0.1:6379 (as in
    production: rate limits shared by all workers) or else local memory, and the e-mail backend
    discarding messages (dummymail://);
 3. drives it from a second process (bench/loadgen.py) with N concurrent keep-alive connections,
    each fetching the CSRF cookie and token once from /stopp-stigma/:
-     - baseline: the cheapest CSRF-checked form POST Django can answer (bench/views.py);
+     - baseline: the cheapest CSRF-checked form POST Django can answer (bench/views.py),
+       the baseline of sign and register;
      - sign: the real form, TASK_BACKEND=database as in production, with
        `nice manage.py db_worker` sending the e-mails beside it as the compose worker service
        does;
-     - count.json and the campaign page (GET), as a bonus;
+     - baseline_get: the cheapest GET Django answers through the whole middleware stack
+       (bench/views.py), the baseline of the public pages;
+     - the public pages, GET: the home page, the statistics page, the campaign page (with the
+       count and latest signers after the sign phase) and count.json;
      - confirm: POSTs the confirmation link of every acknowledged signature;
      - register: the conference registration form for a fresh event (--seats seats, the
        rest of --registrations on its waiting list), every request racing for the event's
@@ -37,7 +43,16 @@ What it does, all on loopback and bounded in count and time:
    signatures, and count.json says the same; every acknowledged registration is stored
    once, exactly the seats are taken (by the first to register), the rest wait, and every
    registration e-mail was sent;
-5. writes bench/results/<timestamp>-sign.json, prints a table, stops every process it started
+5. the staff export of the opprop (the CSV of confirmed signatures, streamed): creates
+   --export-small-rows and --export-rows confirmed signatures on two petitions of their own
+   with COPY, creates a superuser, and from a third process (bench/download.py) logs in to the
+   admin over HTTP and downloads both exports over one keep-alive connection, while it samples
+   the resident memory of the gunicorn worker serving it (VmRSS every 5 ms, and VmHWM after
+   resetting it); the smaller one is fetched first once unmeasured, to load the admin's code,
+   and again after the larger one; checks that every export holds exactly its petition's rows;
+6. once gunicorn has stopped, counts the SQL queries of each public page type in a child process
+   on the same database (bench/querycount.py: CaptureQueriesContext, cold and warm cache);
+7. writes bench/results/<timestamp>-bench.json, prints a table, stops every process it started
    and drops the database (also on failure, Ctrl-C or SIGTERM).
 
 Exit status: 0 when every correctness check holds (whatever the speed), 1 when one fails.
@@ -63,7 +78,7 @@ import time
 from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "bench" / "results"
@@ -75,6 +90,27 @@ CHECK_EMAIL_PATH = f"/opprop/{SLUG}/sjekk-e-posten/"
 THANKS_PATH = f"/opprop/{SLUG}/takk/"
 COUNT_PATH = f"/opprop/{SLUG}/count.json"
 BASELINE_PATH = "/bench/baseline/"
+BASELINE_GET_PATH = "/bench/baseline-get/"
+HOME_PATH = "/"
+STATISTICS_PATH = "/statistikk/"
+# The public GET phases, in the order they run, each measured against baseline_get.
+PAGE_PHASES = {
+    "home": HOME_PATH,
+    "statistics_page": STATISTICS_PATH,
+    "campaign_page": CAMPAIGN_PATH,
+    "count_json": COUNT_PATH,
+}
+# The POST phases, each measured against baseline (the POST).
+POST_PHASES = ("sign", "register")
+EXPORT_SLUG = "bench-eksport-{rows}"
+LOGIN_PATH = "/admin/login/"
+STAFF_USERNAME = "bench-stab"
+# The issue's targets: a public page at least half the GET baseline's rate; the home page under
+# 20 queries uncached; the export in constant memory (here: the peak RSS of the worker serving
+# 10 times the rows grows by less than this).
+TARGET_PAGE_RATIO = 0.5
+TARGET_HOME_QUERIES = 20
+EXPORT_MEMORY_TOLERANCE_KB = 10 * 1024
 EVENT_SLUG = "bench-konferanse"
 REGISTER_PATH = f"/pamelding/{EVENT_SLUG}/meld-pa/"
 REGISTERED_PATH = f"/pamelding/{EVENT_SLUG}/sjekk-e-posten/"
@@ -124,7 +160,13 @@ def parse_args(argv):
     parser.add_argument("--duration", type=float, default=20, help="max seconds per phase")
     parser.add_argument("--concurrency", type=int, default=32, help="client connections")
     parser.add_argument("--baseline-requests", type=int, default=20000)
-    parser.add_argument("--get-requests", type=int, default=6000, help="count.json and page")
+    parser.add_argument("--get-requests", type=int, default=6000, help="per public page phase")
+    parser.add_argument(
+        "--export-rows", type=int, default=100_000, help="signatures in the large export (0: none)"
+    )
+    parser.add_argument(
+        "--export-small-rows", type=int, default=10_000, help="signatures in the small export"
+    )
     parser.add_argument("--cache", choices=["auto", "redis", "locmem"], default="auto")
     parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: gunicorn.conf.py)")
     parser.add_argument("--threads", type=int, help="GUNICORN_THREADS (default: gunicorn.conf.py)")
@@ -297,6 +339,7 @@ class Server:
         self.name = "site"
         self.worker_nice = worker_nice
         self.processes = []
+        self.staff_password = None
 
     def __enter__(self):
         log_file = self.log_path.open("w")
@@ -577,6 +620,187 @@ def get_spec(path, count):
     return {"kind": "get", "path": path, "expect_status": 200, "count": count}
 
 
+# --- The export of signatures ---------------------------------------------------------------
+
+
+def create_export_petition(rows):
+    """A closed petition of its own with `rows` confirmed signatures, written with one COPY
+    (about 100 000 rows in a few seconds). Returns (petition, seconds the rows took)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from campaigns.models import Petition, Signature
+
+    slug = EXPORT_SLUG.format(rows=rows)
+    now = timezone.now()
+    petition = Petition.objects.create(
+        title=f"Benchmark-eksport {rows}",
+        slug=slug,
+        text="<p>Eksport.</p>",
+        goal=rows,
+        opens_at=now - datetime.timedelta(days=30),
+        closes_at=now - datetime.timedelta(days=1),
+        consent_text="Jeg samtykker.",
+    )
+    template = Signature(
+        petition=petition,
+        status=Signature.Status.CONFIRMED,
+        postal_code="5003",
+        place="Bergen",
+        show_publicly=True,
+        comment="",
+        consent_version=petition.consent_version,
+        consented_at=now,
+        created_at=now,
+        confirmed_at=now,
+    )
+    fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    fixed = [f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields]
+    position = {f.attname: i for i, f in enumerate(fields)}
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        copy_sql = f"COPY {Signature._meta.db_table} ({columns}) FROM STDIN"
+        with cursor.cursor.copy(copy_sql) as copy:
+            for i in range(rows):
+                row = list(fixed)
+                email = f"eksport-{rows}-{i}@{EMAIL_DOMAIN}"
+                # Norwegian letters and a would-be formula, as real names and comments bring.
+                row[position["full_name"]] = f"Åse Øyvind Ærlig {i}" if i % 10 else f"=Navn {i}"
+                row[position["email"]] = email
+                row[position["email_normalized"]] = email
+                moment = now - datetime.timedelta(seconds=i)
+                row[position["created_at"]] = moment
+                row[position["confirmed_at"]] = moment
+                copy.write_row(row)
+    Petition.objects.filter(pk=petition.pk).update(signature_count=rows)
+    return petition, round(time.perf_counter() - began, 2)
+
+
+def create_staff_user():
+    """A superuser for the export (the benchmark's own; the database is dropped afterwards)."""
+    from django.contrib.auth import get_user_model
+
+    password = secrets.token_urlsafe(24)
+    get_user_model().objects.create_superuser(
+        STAFF_USERNAME, f"{STAFF_USERNAME}@{EMAIL_DOMAIN}", password
+    )
+    return password
+
+
+def export_path(petition):
+    from django.urls import reverse
+
+    return reverse("signatures:index") + "?" + urlencode({"petition": petition.pk, "export": "csv"})
+
+
+def downloads(server, tmp, items):
+    """The downloads in a separate process (bench/download.py), logged in as the bench's
+    superuser, with PostgreSQL's CPU meanwhile."""
+    spec = {
+        "host": "127.0.0.1",
+        "port": server.port,
+        "master_pid": server.processes[0].pid,
+        "login_path": LOGIN_PATH,
+        "username": STAFF_USERNAME,
+        "password": server.staff_password,
+        "headers": {
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": "10.255.0.1",
+            "Origin": f"https://127.0.0.1:{server.port}",
+        },
+        "downloads": items,
+    }
+    spec_path = tmp / "download.json"
+    spec_path.write_text(json.dumps(spec))
+    before = cpu_snapshot(server)
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            [sys.executable, "-m", "bench.download", str(spec_path)],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=STEP_TIMEOUT,
+        )
+    finally:
+        spec_path.unlink(missing_ok=True)  # it holds the password
+    after = cpu_snapshot(server)
+    if result.returncode != 0:
+        raise RuntimeError(f"bench.download failed:\n{result.stderr[-3000:]}")
+    outcome = json.loads(result.stdout)
+    db = sum(cpu - before["db"].get(pid, 0.0) for pid, cpu in after["db"].items())
+    for item in outcome:
+        log(
+            f"export {item['name']:<18} {item['rows']:>7} rows  {item['seconds']:>6} s  "
+            f"{item['rows_per_s']}/s  {item['mb_per_s']} MB/s  first byte {item['first_byte_s']} s;"
+            f"  worker {item['worker_pid']}: RSS {kib(item['rss_before_kb'])} -> peak "
+            f"{kib(item['peak_kb'])} (+{kib(item['growth_kb'])}), CPU {item['worker_cpu_s']} s"
+        )
+    return {"downloads": outcome, "db_cpu_s_all_downloads": round(db, 2)}
+
+
+def kib(value):
+    return "-" if value is None else f"{value / 1024:.1f} MiB"
+
+
+def export_phase(server, tmp, args):
+    """Creates the two export petitions and a superuser, then fetches: the small export once to
+    warm the worker (admin code, templates), the small one measured, the large one, and the
+    small one again."""
+    small, small_seconds = create_export_petition(args.export_small_rows)
+    large, large_seconds = create_export_petition(args.export_rows)
+    log(
+        f"export data: {args.export_small_rows} signatures in {small_seconds} s, "
+        f"{args.export_rows} in {large_seconds} s (COPY)"
+    )
+    server.staff_password = create_staff_user()
+    small_path, large_path = export_path(small), export_path(large)
+    result = downloads(
+        server,
+        tmp,
+        [
+            {
+                "name": "warmup",
+                "path": small_path,
+                "expect_rows": args.export_small_rows,
+                "measured": False,
+            },
+            {"name": "small", "path": small_path, "expect_rows": args.export_small_rows},
+            {"name": "large", "path": large_path, "expect_rows": args.export_rows},
+            {"name": "small_again", "path": small_path, "expect_rows": args.export_small_rows},
+        ],
+    )
+    result["copy_seconds"] = {"small": small_seconds, "large": large_seconds}
+    return result
+
+
+# --- SQL queries per page (after gunicorn has stopped) ----------------------------------------
+
+
+def query_counts(environ):
+    """bench/querycount.py in a child process on the bench database, with the production
+    settings and a local-memory cache of its own (so that its cold cache is really empty)."""
+    child_environ = {**environ, "CACHE_URL": "locmemcache://"}
+    result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [sys.executable, "-m", "bench.querycount"],
+        cwd=BASE_DIR,
+        env=child_environ,
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"bench.querycount failed:\n{result.stderr[-3000:]}")
+    counts = json.loads(result.stdout)
+    for name, page in counts.items():
+        log(
+            f"queries {name:<13} {page['path']:<40} warm {page['warm']:>3}  cold "
+            f"{page['cold']:>3}  render {page['render_ms_median']} ms, CPU "
+            f"{page.get('render_cpu_ms_median')} ms (status {page['status']})"
+        )
+    return counts
+
+
 def drain_outbox(server, emails):
     """The e-mail outbox of these signatures right after signing, and once the worker has sent
     what was due (bounded wait), with the worker's rate and CPU per e-mail meanwhile."""
@@ -832,7 +1056,12 @@ def run(args, stack, tmp):
         "load_average_at_start": [round(value, 2) for value in os.getloadavg()],
         "email_backend": "dummymail:// (messages discarded)",
         "client": {"concurrency": args.concurrency, "process": "bench/loadgen.py, threads"},
-        "limits": {"signatures_per_phase": args.signatures, "max_seconds_per_phase": args.duration},
+        "limits": {
+            "signatures_per_phase": args.signatures,
+            "max_seconds_per_phase": args.duration,
+            "requests_per_page_phase": args.get_requests,
+            "export_rows": [args.export_small_rows, args.export_rows],
+        },
     }
     acknowledged = set()
     phases, checks = results["phases"], results["checks"]
@@ -847,7 +1076,10 @@ def run(args, stack, tmp):
         log(f"gunicorn on 127.0.0.1:{srv.port}: {workers} workers x {threads} threads, {cache}")
         bounds = {"duration": args.duration, "concurrency": args.concurrency}
         load(srv, tmp, "warmup_get", **get_spec(CAMPAIGN_PATH, 200), **bounds)
+        load(srv, tmp, "warmup_pages", **get_spec(HOME_PATH, 100), **bounds)
+        load(srv, tmp, "warmup_statistics", **get_spec(STATISTICS_PATH, 100), **bounds)
         load(srv, tmp, "warmup_baseline", **baseline_spec(500), **bounds)
+        load(srv, tmp, "warmup_baseline_get", **get_spec(BASELINE_GET_PATH, 500), **bounds)
         signed(load(srv, tmp, "warmup_sign", **sign_spec(args, "warmup", 200)))
 
         phases["baseline"] = load(
@@ -857,12 +1089,16 @@ def run(args, stack, tmp):
         signed(phases["sign"])
         checks["outbox_after_signing"], checks["outbox_drained"] = drain_outbox(srv, acknowledged)
 
-        phases["count_json"] = load(
-            srv, tmp, "count_json", **get_spec(COUNT_PATH, args.get_requests), **bounds
+        # The public pages against the cheapest GET, measured right before them.
+        phases["baseline_get"] = load(
+            srv,
+            tmp,
+            "baseline_get",
+            **get_spec(BASELINE_GET_PATH, args.baseline_requests),
+            **bounds,
         )
-        phases["campaign_page"] = load(
-            srv, tmp, "campaign_page", **get_spec(CAMPAIGN_PATH, args.get_requests), **bounds
-        )
+        for name, path in PAGE_PHASES.items():
+            phases[name] = load(srv, tmp, name, **get_spec(path, args.get_requests), **bounds)
         paths = confirm_paths(stored_signatures()[1])
         phases["confirm"] = load(
             srv,
@@ -881,11 +1117,15 @@ def run(args, stack, tmp):
             f"deltaker-{index}@{EMAIL_DOMAIN}" for index in phases["register"]["acknowledged"]
         }
         checks["registrations"] = check_registrations(event, registered)
-        results["server_log_problems"] = srv.error_lines()[:20]
         checks["stored"] = check_stored(acknowledged)
         checks["confirmed_in_process"] = confirm_rest()
         checks["count"] = check_count(srv.port)
+        if args.export_rows:
+            results["export"] = export_phase(srv, tmp, args)
+        results["server_log_problems"] = srv.error_lines()[:20]
 
+    # Once gunicorn has stopped: nothing else runs while the queries are counted.
+    results["query_counts"] = query_counts(environ)
     results["phases"] = {name: public(outcome) for name, outcome in phases.items()}
     results["summary"] = summarise(results)
     return results
@@ -953,8 +1193,14 @@ def summarise(results):
         and registrations["first_come_first_seated"]
         and registrations["emails_due_after_drain"] == 0
     )
+    summary["pages"] = summarise_pages(phases)
+    summary["queries"] = summarise_queries(results.get("query_counts", {}))
+    if "export" in results:
+        summary["export"] = summarise_export(results["export"])
+    summary["exports_correct"] = summary.get("export", {}).get("rows_correct", True)
     summary["correct"] = (
-        summary["registrations_correct"]
+        summary["exports_correct"]
+        and summary["registrations_correct"]
         and summary["lost"] == 0
         and summary["duplicates"] == 0
         and summary["count_matches_recount"]
@@ -962,6 +1208,96 @@ def summarise(results):
         and summary["count_json_matches"]
         and summary["every_signature_emailed"]
     )
+    return summary
+
+
+def ratio(value, baseline):
+    return round(value / baseline, 3) if baseline else None
+
+
+def summarise_pages(phases):
+    """Each public GET phase against baseline_get of the same run, and each POST phase against
+    the POST baseline."""
+    rows = {}
+    for name, baseline_name in [
+        ("baseline_get", "baseline_get"),
+        *((page, "baseline_get") for page in PAGE_PHASES),
+        ("baseline", "baseline"),
+        *((post, "baseline") for post in POST_PHASES),
+    ]:
+        if name not in phases or baseline_name not in phases:
+            continue
+        phase, baseline = phases[name], phases[baseline_name]
+        rows[name] = {
+            "requests_per_s": phase["rps"],
+            "p50_ms": phase["latency_ms"].get("p50"),
+            "p95_ms": phase["latency_ms"].get("p95"),
+            "errors": phase["errors"],
+            "baseline": baseline_name,
+            "ratio_to_baseline": ratio(phase["rps"], baseline["rps"]),
+            "app_cpu_ms": phase["cpu"]["app_ms_per_ok"],
+            "db_cpu_ms": phase["cpu"]["db_ms_per_ok"],
+            "other_cores": phase["cpu"]["other_cores"],
+        }
+        if name in PAGE_PHASES:
+            rows[name]["meets_half_baseline"] = (
+                rows[name]["ratio_to_baseline"] is not None
+                and rows[name]["ratio_to_baseline"] >= TARGET_PAGE_RATIO
+            )
+    return rows
+
+
+def summarise_queries(counts):
+    summary = {name: {"warm": page["warm"], "cold": page["cold"]} for name, page in counts.items()}
+    if "home" in counts:
+        summary["home_under_target"] = (
+            max(counts["home"]["warm"], counts["home"]["cold"]) < TARGET_HOME_QUERIES
+        )
+    return summary
+
+
+def summarise_export(export):
+    """Time and the serving worker's memory for the small and the large export, and whether the
+    memory stayed constant: the large export's peak RSS no more than EXPORT_MEMORY_TOLERANCE_KB
+    above the small one's."""
+    items = {item["name"]: item for item in export["downloads"]}
+    summary = {
+        "rows_correct": all(
+            item["status"] == 200
+            and item["rows"] == item["expect_rows"]
+            and item["content_type"].startswith("text/csv")
+            for item in export["downloads"]
+        )
+    }
+    for name, item in items.items():
+        summary[name] = {
+            key: item[key]
+            for key in (
+                "rows",
+                "seconds",
+                "rows_per_s",
+                "mb_per_s",
+                "first_byte_s",
+                "worker_pid",
+                "worker_cpu_s",
+                "rss_before_kb",
+                "peak_kb",
+                "growth_kb",
+            )
+        }
+    small, large = items.get("small"), items.get("large")
+    if small and large and small["peak_kb"] and large["peak_kb"]:
+        summary["rows_ratio"] = ratio(large["rows"], small["rows"])
+        summary["time_ratio"] = ratio(large["seconds"], small["seconds"])
+        summary["peak_ratio"] = ratio(large["peak_kb"], small["peak_kb"])
+        summary["peak_difference_kb"] = large["peak_kb"] - small["peak_kb"]
+        summary["same_worker"] = small["worker_pid"] == large["worker_pid"]
+        summary["memory_constant"] = (
+            large["growth_kb"] is not None
+            and small["growth_kb"] is not None
+            and large["peak_kb"] - small["peak_kb"] <= EXPORT_MEMORY_TOLERANCE_KB
+            and large["growth_kb"] - small["growth_kb"] <= EXPORT_MEMORY_TOLERANCE_KB
+        )
     return summary
 
 
@@ -998,19 +1334,22 @@ def git_commit():
 
 
 def print_table(results):
+    pages = results["summary"]["pages"]
     rows = [
-        ("phase", "ok", "errors", "req/s", "median/s", "min/s", "p50 ms", "p95 ms", "p99 ms")
-        + ("app CPU ms", "db CPU ms", "boots")
+        ("phase", "ok", "errors", "req/s", "ratio", "median/s", "min/s", "p50 ms", "p95 ms")
+        + ("p99 ms", "app CPU ms", "db CPU ms", "boots")
     ]
     for name, phase in results["phases"].items():
         latency = phase["latency_ms"]
         cpu = phase["cpu"]
+        page_ratio = pages.get(name, {}).get("ratio_to_baseline")
         rows.append(
             (
                 name,
                 str(phase["ok"]),
                 str(phase["errors"]),
                 f"{phase['rps']:.1f}",
+                "-" if page_ratio is None else f"{page_ratio:.3f}",
                 str(phase["per_second"]["median"]),
                 str(phase["per_second"]["min"]),
                 str(latency.get("p50", "-")),
@@ -1049,6 +1388,46 @@ def print_table(results):
             f"{checked['lost']}, duplicates {checked['duplicates']} -> "
             f"{'CORRECT' if summary['registrations_correct'] else 'INCORRECT'}"
         )
+    for name in PAGE_PHASES:
+        if name in pages:
+            page = pages[name]
+            print(
+                f"{name}: {page['requests_per_s']}/s = {page['ratio_to_baseline']} x "
+                f"baseline_get; target {TARGET_PAGE_RATIO} x "
+                f"{'met' if page['meets_half_baseline'] else 'NOT met'}"
+            )
+    queries = summary["queries"]
+    if queries:
+        print(
+            "SQL queries per page (warm/cold cache): "
+            + ", ".join(
+                f"{name} {counts['warm']}/{counts['cold']}"
+                for name, counts in queries.items()
+                if isinstance(counts, dict)
+            )
+        )
+        if "home_under_target" in queries:
+            print(
+                f"home page under {TARGET_HOME_QUERIES} queries: "
+                f"{'met' if queries['home_under_target'] else 'NOT met'}"
+            )
+    export = summary.get("export")
+    if export:
+        for name in ("small", "large", "small_again"):
+            if name in export:
+                e = export[name]
+                print(
+                    f"export {name}: {e['rows']} rows in {e['seconds']} s ({e['rows_per_s']}/s), "
+                    f"worker RSS {kib(e['rss_before_kb'])} -> peak {kib(e['peak_kb'])} "
+                    f"(+{kib(e['growth_kb'])})"
+                )
+        if "memory_constant" in export:
+            print(
+                f"export memory: peak x{export['peak_ratio']} for x{export['rows_ratio']} rows "
+                f"(time x{export['time_ratio']}) -> "
+                f"{'constant' if export['memory_constant'] else 'NOT constant'}; rows correct: "
+                f"{export['rows_correct']}"
+            )
     print(
         f"lost {summary['lost']}, duplicates {summary['duplicates']}, count == recount: "
         f"{summary['count_matches_recount']}, all e-mails sent: "
@@ -1073,7 +1452,7 @@ def main(argv=None):
         shutil.rmtree(tmp, ignore_errors=True)
     args.results_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = args.results_dir / f"{stamp}-sign.json"
+    path = args.results_dir / f"{stamp}-bench.json"
     path.write_text(json.dumps(results, indent=2) + "\n")
     print_table(results)
     print(f"results: {path.relative_to(BASE_DIR) if path.is_relative_to(BASE_DIR) else path}")
