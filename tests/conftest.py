@@ -5,10 +5,12 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from pytest_django.plugin import blocking_manager_key
 from wagtail.models import Page, Site
 
 from pages.models import HomePage
 from tests.factories import make_image
+from tests.migrations_data import restore_migrations_data
 
 _migrations = {}
 
@@ -16,17 +18,35 @@ _migrations = {}
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Right after the test database is made, snapshot what the migrations leave in it:
-    Wagtail's root page, default site and collection, the admin's roles. migrations_data
-    (tests/test_production.py) brings exactly that back after a transactional test. Kept here
+    Wagtail's locale, root page, default site and collection, the admin's roles. Kept here
     rather than on the connection object, which differs between the tests' threads and
     contexts (the browser tests run in an event loop)."""
     with django_db_blocker.unblock():
         _migrations["snapshot"] = connection.creation.serialize_db_to_string()
 
 
-@pytest.fixture
-def migrations_snapshot(django_db_setup):
-    return _migrations["snapshot"]
+def is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return (
+        "transactional_db" in names
+        or "live_server" in names
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying every table (and a browser test's flush comes
+    last of all: pytest-django asks for the transactional database from an autouse fixture).
+    So once all of a transactional test's fixtures are torn down, the migrations' data goes
+    back in, and every later test on this worker finds the database as the migrations left it."""
+    result = yield
+    # With no next item the session's fixtures, the test database among them, are gone.
+    if nextitem is not None and is_transactional(item) and "snapshot" in _migrations:
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_migrations_data(_migrations["snapshot"])
+    return result
 
 
 @pytest.fixture(autouse=True)
@@ -36,9 +56,8 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture
 def root_page(db):
-    """The tree's root; made here when a transactional test has flushed the migration's one."""
-    root = Page.get_first_root_node()
-    return root or Page.add_root(instance=Page(title="Root", slug="root"))
+    """The tree's root, as Wagtail's migrations made it."""
+    return Page.get_first_root_node()
 
 
 @pytest.fixture

@@ -14,12 +14,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db import connection
-from wagtail.models import Collection, Page, Site
 
 from spero_site.settings.base import env as settings_env
+from tests.migrations_data import assert_migrations_data
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CACHE_URL", "EMAIL_URL")
@@ -95,48 +93,6 @@ def test_deploy_docs_describe_every_variable():
 
     assert {"WEB_CONCURRENCY", "GUNICORN_ACCESS_LOG"} <= set(gunicorn_env)
     assert [name for name in [*settings_env.scheme, *gunicorn_env] if f"`{name}`" not in docs] == []
-
-
-def restore_migrations_data(snapshot):
-    """Empty every table, then load the snapshot, content types first: Wagtail's Task.__init__
-    looks its content type up while the snapshot is read, and must find the snapshot's row
-    rather than create a second one (Django's own reload fails here after a post_migrate)."""
-    call_command(
-        "flush",
-        interactive=False,
-        verbosity=0,
-        reset_sequences=False,  # like TransactionTestCase's flush: no id is handed out twice
-        inhibit_post_migrate=True,
-    )
-    ContentType.objects.clear_cache()
-    objects = json.loads(snapshot)
-    content_types = [row for row in objects if row["model"] == "contenttypes.contenttype"]
-    others = [row for row in objects if row["model"] != "contenttypes.contenttype"]
-    for part in (content_types, others):
-        connection.creation.deserialize_db_from_string(json.dumps(part))
-    ContentType.objects.clear_cache()
-
-
-@pytest.fixture
-def leaves_migrations_data(migrations_snapshot, django_db_blocker):
-    """After the test, the database holds again what the migrations left (Wagtail's root page,
-    default Site, root Collection, the admin's roles), so that later tests find it as usual.
-
-    A transactional test ends by emptying every table, and serialized rollback only reloads the
-    data when the *next* serialized test starts. Request this before ``transactional_db``:
-    fixtures are torn down in reverse order, so this runs after that flush."""
-    snapshot = migrations_snapshot
-    yield snapshot
-    with django_db_blocker.unblock():
-        restore_migrations_data(snapshot)
-
-
-@pytest.fixture
-def migrations_data(leaves_migrations_data, django_db_blocker):
-    """Before and after the test, the database holds what the migrations left, whatever the
-    transactional tests before it did. Request it before ``transactional_db``."""
-    with django_db_blocker.unblock():
-        restore_migrations_data(leaves_migrations_data)
 
 
 def free_port():
@@ -216,15 +172,12 @@ def gunicorn_server(tmp_path):
 
 
 def test_gunicorn_serves_the_site_in_production_mode(
-    migrations_data,
     transactional_db,
-    django_db_serialized_rollback,
     home_page,
     gunicorn_server,
 ):
     # gunicorn's workers are other processes and only see committed data, hence the
-    # transactional database. django_db_serialized_rollback is asked for so that Django
-    # snapshots the migrated database when it creates it (see leaves_migrations_data).
+    # transactional database.
     home_page.title = "Røyktest for produksjon"
     home_page.save()
     port, static_root = gunicorn_server
@@ -277,9 +230,7 @@ SECURITY_HEADERS = (
 )
 
 
-def test_database_is_back_to_migrations_data(leaves_migrations_data, transactional_db):
-    # Runs after the smoke test (transactional tests keep their file order) and sees what that
-    # test left behind: nothing is loaded before this one.
-    assert Page.get_first_root_node() is not None
-    assert Collection.get_first_root_node() is not None
-    assert Site.objects.filter(is_default_site=True).exists()
+def test_database_is_back_to_migrations_data(transactional_db):
+    # Runs after the transactional tests above (they keep their file order) and sees what they
+    # left behind: nothing is loaded before this one.
+    assert_migrations_data()

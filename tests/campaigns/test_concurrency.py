@@ -6,18 +6,15 @@ The server must allow about 50 more connections than it has in use (one per thre
 waits a while for one when the server is full.
 
 A transactional test ends by emptying every table, which takes away what Wagtail's migrations
-left (root page, default Site, root Collection). ``migrations_data`` from tests/test_production.py
-puts it back, before and after each test here; it must come before ``transactional_db`` in the
-arguments so that its teardown runs after the flush.
+left (locale, root page, default Site, root Collection); tests/conftest.py puts it back after each.
 """
 
 from django.core import mail
-from wagtail.models import Collection, Page, Site
 
 from campaigns import services
 from campaigns.models import Petition, Signature
 from tests.concurrency import errors_of, run_concurrently
-from tests.test_production import leaves_migrations_data, migrations_data  # noqa: F401 - fixtures
+from tests.migrations_data import assert_migrations_data
 
 
 def make_unconfirmed(petition, count, prefix="signer"):
@@ -47,9 +44,7 @@ def count_of(petition):
 
 
 def test_distinct_confirmations_at_once_each_count_once(
-    migrations_data,  # noqa: F811 - pytest fixture imported above
     transactional_db,
-    django_db_serialized_rollback,
     petition,
 ):
     signatures = make_unconfirmed(petition, 50)
@@ -66,9 +61,7 @@ def test_distinct_confirmations_at_once_each_count_once(
 
 
 def test_one_link_used_by_many_at_once_counts_once(
-    migrations_data,  # noqa: F811 - pytest fixture imported above
     transactional_db,
-    django_db_serialized_rollback,
     petition,
 ):
     (signature,) = make_unconfirmed(petition, 1)
@@ -85,9 +78,7 @@ def test_one_link_used_by_many_at_once_counts_once(
 
 
 def test_withdraw_racing_confirm_never_miscounts(
-    migrations_data,  # noqa: F811 - pytest fixture imported above
     transactional_db,
-    django_db_serialized_rollback,
     petition,
 ):
     # Raced: two confirm and two withdraw clicks at once on each signature, half of them
@@ -123,9 +114,7 @@ def test_withdraw_racing_confirm_never_miscounts(
 
 
 def test_same_email_signing_at_once_makes_one_signature(
-    migrations_data,  # noqa: F811 - pytest fixture imported above
     transactional_db,
-    django_db_serialized_rollback,
     petition,
 ):
     # One mailbox, written in ways that normalise to the same address.
@@ -160,11 +149,7 @@ def test_same_email_signing_at_once_makes_one_signature(
     assert count_of(petition) == 0
 
 
-def test_database_is_back_to_migrations_data(
-    leaves_migrations_data,  # noqa: F811 - pytest fixture imported above
-    transactional_db,
-):
-    # Runs after the transactional tests above (file order) and sees what they left behind.
-    assert Page.get_first_root_node() is not None
-    assert Collection.get_first_root_node() is not None
-    assert Site.objects.filter(is_default_site=True).exists()
+def test_database_is_back_to_migrations_data(transactional_db):
+    # Runs after the transactional tests above (they keep their file order) and sees what they
+    # left behind: nothing is loaded before this one.
+    assert_migrations_data()

@@ -17,7 +17,6 @@ from django_tasks_db.models import DBTaskResult
 from campaigns import services, tasks
 from campaigns.models import Signature
 from tests.campaigns.test_concurrency import errors_of, run_concurrently
-from tests.test_production import leaves_migrations_data, migrations_data  # noqa: F401 - fixtures
 
 DATABASE_QUEUE = override_settings(
     TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -177,9 +176,7 @@ def test_withdrawal_or_invalidation_before_the_email_goes_out_cancels_it(
 
 @DATABASE_QUEUE
 def test_signers_racing_the_worker_all_get_exactly_one_email(
-    migrations_data,  # noqa: F811 - pytest fixture imported above
     transactional_db,
-    django_db_serialized_rollback,
     petition,
 ):
     """40 people sign at once while the worker runs whatever is queued: however their commits

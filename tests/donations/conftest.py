@@ -1,7 +1,6 @@
 import pytest
 
 from tests.fake_vipps import FakeVipps
-from tests.test_production import leaves_migrations_data, migrations_data  # noqa: F401 - fixtures
 
 
 @pytest.fixture

@@ -11,9 +11,7 @@ from tests.concurrency import errors_of, run_concurrently
 Status = DonationIntent.Status
 
 
-def test_return_poll_and_webhooks_at_once_pay_the_gift_once(
-    migrations_data, transactional_db, fake_vipps
-):
+def test_return_poll_and_webhooks_at_once_pay_the_gift_once(transactional_db, fake_vipps):
     data = services.DonationData(
         amount_ore=30_000,
         frequency="one_off",

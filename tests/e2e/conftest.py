@@ -17,8 +17,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
-from tests.test_production import leaves_migrations_data, migrations_data  # noqa: F401 - fixtures
-
 CHROMIUM_ARGS = [
     "--headless=new",
     "--disable-gpu",
@@ -65,7 +63,7 @@ def browser():
 
 
 @pytest.fixture
-def site(migrations_data, live_server, settings):  # noqa: F811 - the fixture imported above
+def site(live_server, settings):
     """The live server with the Norwegian demo content, its links in e-mails pointing at it."""
     settings.SITE_BASE_URL = live_server.url
     settings.WAGTAILADMIN_BASE_URL = live_server.url

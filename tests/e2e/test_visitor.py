@@ -6,6 +6,7 @@ import re
 from django.core import mail
 
 from tests.e2e.conftest import same_origin
+from tests.migrations_data import assert_migrations_data
 
 
 def count_on(page):
@@ -48,3 +49,9 @@ def test_a_visitor_reads_signs_and_confirms(page, site):
     page.goto("/stopp-stigma/")
     assert count_on(page) == before + 1
     assert same_origin(page, site.url) == []
+
+
+def test_the_database_is_back_to_migrations_data_after_a_browser_test(live_server):
+    # Runs after the browser test above (file order). pytest-django empties the tables after
+    # every other fixture of a live-server test is gone; tests/conftest.py must refill them.
+    assert_migrations_data()

@@ -3,7 +3,6 @@ import pytest
 from events import services
 from pages.models import ConferencePage, EventIndexPage
 from tests.factories import make_event
-from tests.test_production import leaves_migrations_data, migrations_data  # noqa: F401 - fixtures
 
 
 @pytest.fixture

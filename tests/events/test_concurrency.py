@@ -30,7 +30,7 @@ def assert_gapless_queue(event):
     return waiting
 
 
-def test_200_people_at_once_for_100_seats(migrations_data, transactional_db):
+def test_200_people_at_once_for_100_seats(transactional_db):
     event = make_event(capacity=100)
     people = [person(n) for n in range(200)]
     per_thread = len(people) // THREADS
@@ -55,9 +55,7 @@ def test_200_people_at_once_for_100_seats(migrations_data, transactional_db):
     assert all(r.created_at >= last_confirmed.created_at for r in waiting)
 
 
-def test_register_cancel_accept_expire_and_capacity_changes_never_overbook(
-    migrations_data, transactional_db
-):
+def test_register_cancel_accept_expire_and_capacity_changes_never_overbook(transactional_db):
     rng = random.Random(4)  # the interleaving varies with the threads; the mix is fixed
     event = make_event(capacity=20, max_seats_per_registration=3, offer_hold_hours=1)
     existing = [services.register(event.pk, person(n, seats=1 + n % 3)) for n in range(30)]
@@ -98,9 +96,7 @@ def test_register_cancel_accept_expire_and_capacity_changes_never_overbook(
         assert all(r.seats > free for r in services.queue(event))
 
 
-def test_process_waiting_lists_run_in_parallel_offers_each_seat_once(
-    migrations_data, transactional_db
-):
+def test_process_waiting_lists_run_in_parallel_offers_each_seat_once(transactional_db):
     event = make_event(capacity=10)
     seated = [services.register(event.pk, person(n)) for n in range(10)]
     [services.register(event.pk, person(n)) for n in range(10, 30)]
