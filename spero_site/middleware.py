@@ -50,19 +50,18 @@ PERMISSIONS_POLICY = ", ".join(
 
 
 def content_security_policy(*, admin, frame_ancestors):
-    """The site's Content-Security-Policy: everything from the site itself. The public pages
-    allow no inline script or style at all; the Wagtail admin needs both for its own widgets.
-    A donation form may send the donor on to Vipps (form-action covers the redirect after the
-    POST)."""
+    """The site's Content-Security-Policy: everything from the site itself. No page may run an
+    inline script; the public pages allow no inline style either, while the Wagtail admin keeps
+    'unsafe-inline' for styles only. A donation form may send the donor on to Vipps
+    (form-action covers the redirect after the POST)."""
     vipps = urlsplit(settings.VIPPS_API_URL)
     form_action = ["'self'"] if admin else ["'self'", "https://*.vipps.no"]
     if not admin and vipps.scheme and vipps.netloc:
         form_action.append(f"{vipps.scheme}://{vipps.netloc}")
     directives = {
         "default-src": ["'self'"],
-        # Wagtail's own admin widgets (date pickers, choosers, inline panels) still start
-        # themselves with inline scripts; the public site has none.
-        "script-src": ["'self'", "'unsafe-inline'"] if admin else ["'self'"],
+        # The admin's widgets start without inline scripts too (spero_site/admin_widgets.py).
+        "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"] if admin else ["'self'"],
         "img-src": ["'self'", "data:", "blob:"] if admin else ["'self'", "data:"],
         "font-src": ["'self'", "data:"] if admin else ["'self'"],
