@@ -87,8 +87,8 @@ class SecurityHeadersMiddleware:
     that health checks, static files and error pages get them too (Django's SecurityMiddleware
     adds nosniff, Referrer-Policy, Cross-Origin-Opener-Policy and, in production over HTTPS,
     HSTS; this adds them where it did not run). Pages that may be framed by the site itself
-    (Wagtail's preview, which sets X-Frame-Options SAMEORIGIN) get frame-ancestors 'self';
-    every other page none."""
+    (Wagtail's preview, which sets X-Frame-Options SAMEORIGIN, and the page it renders for it)
+    get frame-ancestors 'self'; every other page none."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -96,7 +96,12 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         admin = request.path.startswith("/admin/")
-        framing = "'self'" if response.get("X-Frame-Options") == "SAMEORIGIN" else "'none'"
+        # Wagtail renders a preview (or a draft) through this chain again, for a dummy request
+        # to the page's own address; this inner policy is the one the response keeps, and the
+        # admin's preview panel frames it.
+        preview = getattr(request, "is_dummy", False)
+        sameorigin = response.get("X-Frame-Options") == "SAMEORIGIN"
+        framing = "'self'" if preview or sameorigin else "'none'"
         policy = cached_policy(admin, framing, settings.VIPPS_API_URL)
         response.setdefault("Content-Security-Policy", policy)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)

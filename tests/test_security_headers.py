@@ -92,3 +92,19 @@ def test_the_preview_may_be_framed_by_the_admin_only(admin_client, demo_site):
     response = admin_client.get(reverse("wagtailadmin_pages:preview_on_edit", args=[page.pk]))
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert directives(response)["frame-ancestors"] == ["'self'"]
+
+
+def test_the_page_a_preview_shows_may_be_framed_by_the_admin(rf, superuser, demo_site):
+    """Wagtail renders the previewed page through the middleware again (a dummy request to the
+    page's own address); that inner policy is the one the response keeps, so it must allow the
+    admin's preview panel to frame it. It stays the public page's policy otherwise."""
+    from pages.models import StandardPage
+
+    page = StandardPage.objects.get(slug="visjon")
+    request = rf.get(reverse("wagtailadmin_pages:preview_on_edit", args=[page.pk]))
+    request.user = superuser
+    response = page.make_preview_request(request, page.default_preview_mode)
+    assert response.status_code == 200
+    csp = assert_secure(response)
+    assert csp["frame-ancestors"] == ["'self'"]
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]

@@ -1,13 +1,15 @@
 """Wagtail's admin widgets work under `script-src 'self'` (spero_site/admin_widgets.py and
 static/js/admin-init.js): logged in as a superuser, the date pickers of an event, a petition and
 a page's publishing schedule open, the page, image, snippet and task choosers open their modal
-(one, so nothing was started twice), the inline panels add a form whose widgets work too, and
-the browser reports no Content-Security-Policy violation and no script error. StreamField's
-widgets are left to telepath: no marker starts one of them."""
+(one, so nothing was started twice), the inline panels add a form whose widgets work too, the
+preview panel shows the page and its checks run, and the browser reports no
+Content-Security-Policy violation and no script error. StreamField's widgets are left to
+telepath: no marker starts one of them."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from playwright.sync_api import expect
 from wagtail.models import Site
 
 from campaigns.models import Petition
@@ -180,6 +182,18 @@ def test_page_choosers_schedule_and_streamfield(admin):
     admin.locator("[data-a11y-dialog-show='schedule-publishing-dialog']:visible").first.click()
     for field in ("id_go_live_at", "id_expire_at"):
         assert_picker_opens(admin, field)
+    assert_started_once(admin)
+    admin.locator("#schedule-publishing-dialog .w-dialog__close-button").click()
+
+    # The preview panel frames the page as readers see it, and the checks panel runs axe in
+    # it, without 'unsafe-eval'.
+    admin.locator("[data-side-panel-toggle='preview']").first.click()
+    preview = admin.frame_locator("#w-preview-iframe")
+    assert preview.get_by_role("heading", level=1).inner_text() == campaign.title
+    admin.locator("[data-side-panel-toggle='checks']").first.click()
+    expect(admin.locator("[data-content-word-count]")).not_to_have_text("-")  # checks ran
+    frame = next(f for f in admin.frames if "preview" in f.url)
+    assert frame.evaluate("window.__csp") == [], frame.evaluate("window.__csp")
     assert_started_once(admin)
 
     # A StreamField block's snippet chooser is telepath's: it opens one modal.
