@@ -20,6 +20,7 @@ env = environ.Env(
     CSRF_TRUSTED_ORIGINS=(list, []),
     DATABASE_URL=(str, ""),
     CACHE_URL=(str, "locmemcache://"),
+    PAGE_CACHE_SECONDS=(int, 300),
     EMAIL_URL=(str, "consolemail://"),
     DEFAULT_FROM_EMAIL=(str, "Spero foreningen <post@speroforeningen.no>"),
     SITE_BASE_URL=(str, "http://127.0.0.1:8000"),
@@ -132,6 +133,7 @@ MIDDLEWARE = [
     "spero_site.middleware.SecurityHeadersMiddleware",
     "spero_site.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "spero_site.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -178,6 +180,9 @@ def cache_from_url(var):
 
 
 CACHES = {"default": cache_from_url("CACHE_URL")}
+# Public pages are stored whole for readers without cookies (spero_site/page_cache.py), renewed
+# at once after any change to content and at the latest after this many seconds; 0 turns it off.
+PAGE_CACHE_SECONDS = env("PAGE_CACHE_SECONDS")
 
 vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
@@ -252,6 +257,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_SITE_NAME = "Spero foreningen"
 # No avatars from gravatar.com: the admin would send a hash of every staff e-mail address there.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No release check from the dashboard: a superuser's browser would call releases.wagtail.org.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = SITE_BASE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nb", "Norsk bokmål")]

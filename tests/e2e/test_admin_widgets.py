@@ -15,6 +15,7 @@ from wagtail.models import Site
 from campaigns.models import Petition
 from events.models import Event
 from pages.models import CampaignPage, Statistic, StatisticsPage
+from tests.e2e.conftest import same_origin
 from tests.e2e.test_admin import PASSWORD, log_in
 
 # Before any of the page's scripts: records CSP violations, and every start of a widget that
@@ -78,9 +79,12 @@ def admin(page, site):
         ),
     )
     log_in(page, "admin")
-    # The dashboard a superuser lands on asks releases.wagtail.org for a newer Wagtail, which
-    # connect-src refuses (WAGTAIL_ENABLE_UPDATE_CHECK); not a widget, so not counted here.
-    page.script_errors.clear()
+    # The dashboard a superuser lands on: no call to releases.wagtail.org (the CSP would refuse
+    # it; WAGTAIL_ENABLE_UPDATE_CHECK is off) and no other refusal or error.
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.__csp") == [], page.evaluate("window.__csp")
+    assert page.script_errors == [], page.script_errors
+    assert same_origin(page, site.url) == []
     return page
 
 
