@@ -17,7 +17,8 @@ What it does, all on loopback and bounded in count and time:
    production: rate limits shared by all workers) or else local memory, and the e-mail backend
    discarding messages (dummymail://);
 3. drives it from a second process (bench/loadgen.py) with N concurrent keep-alive connections,
-   each fetching the CSRF cookie and token once from /stopp-stigma/:
+   each fetching the CSRF cookie and token once from the gift page (/gi-en-gave/) and sending
+   Origin and Sec-Fetch-Site as a browser does:
      - baseline: the cheapest CSRF-checked form POST Django can answer (bench/views.py),
        the baseline of sign and register;
      - sign: the real form, TASK_BACKEND=database as in production, with
@@ -89,6 +90,9 @@ SIGN_PATH = f"/opprop/{SLUG}/signer/"
 CHECK_EMAIL_PATH = f"/opprop/{SLUG}/sjekk-e-posten/"
 THANKS_PATH = f"/opprop/{SLUG}/takk/"
 COUNT_PATH = f"/opprop/{SLUG}/count.json"
+# A demo page whose form carries a CSRF token (the gift form): the cookie and token the POST
+# phases send. The opprop's form has none (spero_site/cross_site.py).
+CSRF_PATH = "/gi-en-gave/"
 BASELINE_PATH = "/bench/baseline/"
 BASELINE_GET_PATH = "/bench/baseline-get/"
 HOME_PATH = "/"
@@ -432,10 +436,15 @@ def load(server, tmp, phase, **spec):
     spec = {
         "host": "127.0.0.1",
         "port": server.port,
-        "csrf_path": CAMPAIGN_PATH,
+        "csrf_path": CSRF_PATH,
         # As the TLS-terminating proxy in front of the app sends them, and as a browser posting
-        # the form from the site's own page does (CSRF checks Origin on HTTPS).
-        "headers": {"X-Forwarded-Proto": "https", "Origin": f"https://127.0.0.1:{server.port}"},
+        # the form from the site's own page does (CSRF checks Origin on HTTPS; the opprop's
+        # form, which has no token, Sec-Fetch-Site and Origin).
+        "headers": {
+            "X-Forwarded-Proto": "https",
+            "Origin": f"https://127.0.0.1:{server.port}",
+            "Sec-Fetch-Site": "same-origin",
+        },
         **spec,
     }
     spec_path = tmp / f"{phase}.json"

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,11 @@ class CampaignsConfig(AppConfig):
 
     name = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self):
+        from campaigns.models import Petition
+        from campaigns.services import renew_counts_after_change
+
+        # A petition edited in the admin (its goal, its slug) is counted anew from its row.
+        post_save.connect(renew_counts_after_change, Petition, dispatch_uid="count-save")
+        post_delete.connect(renew_counts_after_change, Petition, dispatch_uid="count-delete")

@@ -14,7 +14,9 @@ from django.utils import timezone
 from campaigns import tasks
 from campaigns.models import Petition, Signature
 from campaigns.postal_codes import place_for_postal_code
+from spero_site import page_cache
 from spero_site.forms import normalize_email
+from spero_site.generations import Generation
 from spero_site.retention import RetentionRule, local
 from spero_site.tasks import enqueue_once
 
@@ -24,6 +26,10 @@ CONFIRM_LINK_MAX_AGE = datetime.timedelta(days=7)
 UNCONFIRMED_RETENTION = datetime.timedelta(days=7)
 # A repeat signer gets at most one e-mail per this interval.
 EMAIL_RESEND_INTERVAL = datetime.timedelta(minutes=10)
+# The live count (count.json) is kept in the shared cache and made anew after every change to a
+# count; the time limit only bounds an entry of a petition nobody asks about.
+COUNTS = Generation("petition-count:generation")
+COUNT_CACHE_SECONDS = 10 * 60
 
 
 class PetitionClosed(Exception):
@@ -189,6 +195,7 @@ def withdraw(token, *, now=None):
         signature.status = Signature.Status.WITHDRAWN
         signature.wipe_personal_data(now)
         signature.save()
+        _public_signers_changed()
     return signature.petition
 
 
@@ -214,12 +221,14 @@ def invalidate(signatures, *, now=None):
         )
         for petition_id, count in sorted(confirmed_per_petition.items()):
             _change_count(petition_id, -count, now)
+        _public_signers_changed()
     return len(locked)
 
 
 def set_comment_approval(signatures, approved):
     """Staff approve (or withdraw approval of) public comments. Returns how many changed."""
     with transaction.atomic():
+        _public_signers_changed()
         return signatures.exclude(comment="").update(comment_approved=approved)
 
 
@@ -227,6 +236,40 @@ def _change_count(petition_id, delta, now):
     Petition.objects.filter(pk=petition_id).update(
         signature_count=F("signature_count") + delta, count_updated_at=now
     )
+    COUNTS.renew_after_change()
+
+
+def renew_counts_after_change(sender, instance, **kwargs):
+    """post_save and post_delete receiver for Petition."""
+    COUNTS.renew_after_change()
+
+
+def _public_signers_changed():
+    """A signer, name or comment may have left the latest signers: the stored campaign pages
+    are made anew. (A new signer shows up when the stored page expires,
+    CampaignPage.page_cache_seconds; the count at once, from count.json.)"""
+    page_cache.PAGES.renew_after_change()
+
+
+def live_count(slug):
+    """The petition's count, goal and progress as count.json gives them: from the shared cache,
+    read anew from the petition's row after any change. Raises Petition.DoesNotExist."""
+    if len(slug) > Petition._meta.get_field("slug").max_length:
+        raise Petition.DoesNotExist  # no such petition, and too long for a cache key
+    key = f"petition-count:{slug}"
+    generation, values = COUNTS.lookup(key)
+    if values is None:
+        petition = Petition.objects.only("signature_count", "goal", "count_updated_at").get(
+            slug=slug
+        )
+        values = {
+            "count": petition.signature_count,
+            "goal": petition.goal,
+            "percent": petition.progress_percent,
+            "updated": petition.count_updated_at.isoformat(),
+        }
+        COUNTS.store(key, generation, values, COUNT_CACHE_SECONDS)
+    return values
 
 
 def purge_unconfirmed(*, now=None, dry_run=False):
@@ -270,6 +313,7 @@ def anonymise_closed_petitions(*, now=None, dry_run=False):
     if dry_run:
         return due.count()
     with transaction.atomic():
+        _public_signers_changed()
         return due.update(**Signature.WIPED, anonymised_at=now)
 
 
@@ -309,6 +353,7 @@ def reject_comments(signatures):
     """Staff reject public comments. A rejected comment is never shown, so it is deleted rather
     than kept. Returns how many were rejected."""
     with transaction.atomic():
+        _public_signers_changed()
         return signatures.exclude(comment="").update(comment="", comment_approved=False)
 
 
@@ -339,4 +384,5 @@ def erase_signature(signature_id, *, email_normalized, now=None):
             signature.status = Signature.Status.WITHDRAWN
         signature.wipe_personal_data(now)
         signature.save()
+        _public_signers_changed()
     return signature

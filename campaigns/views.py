@@ -11,6 +11,7 @@ from campaigns import services
 from campaigns.forms import SignatureForm
 from campaigns.models import Petition, Signature
 from spero_site.abuse import ip_hash, within_limits
+from spero_site.cross_site import refuse_cross_site
 from spero_site.forms import normalize_email
 
 LATEST_SIGNERS = 10
@@ -52,10 +53,12 @@ def _campaign_page(petition):
     return page
 
 
+@refuse_cross_site
 @require_POST
 def sign(request, slug):
     """Signing is the one write a surge brings, so its usual path reads nothing but the form:
-    the petition is loaded only to show the form again."""
+    the petition is loaded only to show the form again. The form carries no CSRF token, so that
+    the campaign page can be stored for every reader (spero_site/cross_site.py)."""
     if request.POST.get(HONEYPOT_FIELD):
         get_object_or_404(Petition.objects.only("pk"), slug=slug)
         return redirect("campaigns:check_email", slug=slug)
@@ -145,14 +148,12 @@ def withdrawn(request, slug):
 @require_GET
 @cache_control(public=True, max_age=5)
 def count(request, slug):
-    """The live count: one indexed row read, never a COUNT over the signatures."""
-    values = get_object_or_404(
-        Petition.objects.values("signature_count", "goal", "count_updated_at"), slug=slug
-    )
-    return JsonResponse(
-        {
-            "count": values["signature_count"],
-            "goal": values["goal"],
-            "updated": values["count_updated_at"].isoformat(),
-        }
-    )
+    """The live count, from the shared cache (campaigns.services.live_count); the campaign page's
+    script (static/js/petition-count.js) shows it, formatted as the page does."""
+    from pages.templatetags.spero_tags import number
+
+    try:
+        values = services.live_count(slug)
+    except Petition.DoesNotExist:
+        raise Http404 from None
+    return JsonResponse(values | {"count_text": number(values["count"])})

@@ -136,6 +136,9 @@ class CampaignPage(BasePage):
 
     parent_page_types = ["pages.HomePage"]
     subpage_types = []
+    # A stored copy (spero_site/page_cache.py) is made anew this often, so that new signers
+    # appear among the latest; its count is brought up to date at once by its script.
+    page_cache_seconds = 30
 
     class Meta:
         verbose_name = _("campaign page")

@@ -1,24 +1,24 @@
 """Whole public pages cached for readers, in the shared cache.
 
 Only Wagtail pages are stored (spero_site/wagtail_hooks.py marks them as they are served), only
-as a reader without cookies gets them (no form, so no CSRF cookie; nothing from a session), only
+as a reader without cookies gets them (no CSRF token, which is made for one reader: the
+opprop's form goes without, spero_site/cross_site.py; nothing from a session), only
 for an address without a query string (so the entries are bounded by the pages there are), and
 only when the answer may be cached (Wagtail marks a restricted page no-store). A stored page
 is served to whoever sends no cookie but the CSRF one; with a session (an editor, a visitor in
 the middle of a form) the page is made anew.
 
-Every stored page carries the cache's generation, a random token; a change to anything pages
-are made from (pages, snippets, settings, images, documents, sites) draws a new one, so all
-stored pages are old at once: menus and footers are on every page. A page is also renewed after
-PAGE_CACHE_SECONDS, for what changes with time alone (upcoming events becoming past).
+Every stored page carries the pages' generation (spero_site/generations.py); a change to
+anything pages are made from (pages, snippets, settings, images, documents, sites) draws a new
+one, so all stored pages are old at once: menus and footers are on every page. A page is also
+renewed after PAGE_CACHE_SECONDS, for what changes with time alone (upcoming events becoming
+past), or sooner when its model says so (`page_cache_seconds`: the campaign page, whose count
+and latest signers change with every confirmation).
 """
 
 import hashlib
-import uuid
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents.models import AbstractDocument
@@ -26,8 +26,11 @@ from wagtail.images.models import AbstractImage
 from wagtail.models import Page, Site
 from wagtail.snippets.models import get_snippet_models
 
-GENERATION_KEY = "page-cache:generation"
-CACHEABLE_ATTRIBUTE = "page_cache_allowed"
+from spero_site.generations import Generation
+
+PAGES = Generation("page-cache:generation")
+# Set on the request of a page that may be stored: for how many seconds.
+STORE_SECONDS_ATTRIBUTE = "page_cache_seconds"
 # Headers that belong to one answer only; the rest of a stored page's headers are replayed.
 UNSTORED_HEADERS = {"set-cookie", "date"}
 PAGE_PARTS = (Page, Site, AbstractImage, AbstractDocument, BaseSiteSetting, BaseGenericSetting)
@@ -36,7 +39,10 @@ PAGE_PARTS = (Page, Site, AbstractImage, AbstractDocument, BaseSiteSetting, Base
 def allow_caching(page, request, serve_args, serve_kwargs):
     """Wagtail's before_serve_page hook: what Wagtail serves as a page may be stored. A page with
     view restrictions never is: Wagtail marks its answer (and its password form) no-store."""
-    setattr(request, CACHEABLE_ATTRIBUTE, True)
+    seconds = settings.PAGE_CACHE_SECONDS
+    setattr(
+        request, STORE_SECONDS_ATTRIBUTE, min(seconds, getattr(page, "page_cache_seconds", seconds))
+    )
 
 
 def makes_pages(instance):
@@ -45,25 +51,10 @@ def makes_pages(instance):
 
 
 def renew_after_change(sender, instance, **kwargs):
-    """post_save and post_delete receiver: renew now, and again once the change is committed,
-    since a page made from the old content in between would be stored under the new generation."""
+    """post_save and post_delete receiver: every stored page is made anew after a change to
+    what pages are made from."""
     if makes_pages(instance):
-        renew_all()
-        transaction.on_commit(renew_all)
-
-
-def renew_all():
-    """Make every stored page old (after a change to what pages are made from)."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-
-
-def current_generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # Absent (a new or emptied cache): a fresh token, so no page stored before can match.
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+        PAGES.renew_after_change()
 
 
 def page_key(request):
@@ -84,7 +75,7 @@ def may_store(request, response):
     return (
         request.method == "GET"
         and not request.COOKIES
-        and getattr(request, CACHEABLE_ATTRIBUTE, False)
+        and getattr(request, STORE_SECONDS_ATTRIBUTE, 0) > 0
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
@@ -114,20 +105,18 @@ class PageCacheMiddleware:
         if not may_serve_from_cache(request):
             return self.get_response(request)
         key = page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY) or current_generation()
-        stored = found.get(key)
-        if stored is not None and stored["generation"] == generation:
+        generation, stored = PAGES.lookup(key)
+        if stored is not None:
             return stored_response(stored)
         response = self.get_response(request)
         if may_store(request, response):
-            cache.set(key, page_entry(generation, response), settings.PAGE_CACHE_SECONDS)
+            seconds = getattr(request, STORE_SECONDS_ATTRIBUTE)
+            PAGES.store(key, generation, page_entry(response), seconds)
         return response
 
 
-def page_entry(generation, response):
+def page_entry(response):
     return {
-        "generation": generation,
         "status": response.status_code,
         "headers": [
             (name, value)

@@ -1,17 +1,33 @@
 """A visitor in a real browser: reads the site, signs the opprop, confirms from the e-mail and
-sees the count rise — with nothing loaded from another host and no cookie while reading."""
+sees the count rise — with nothing loaded from another host and no cookie while reading — and
+the campaign page, stored for every reader, showing the live count by its script."""
 
 import re
 
 from django.core import mail
+from django.utils import translation
 
+from campaigns import services
+from campaigns.models import Petition, Signature
+from pages.templatetags.spero_tags import number
 from tests.e2e.conftest import same_origin
 from tests.migrations_data import assert_migrations_data
 
+COUNT = "#petition-count strong"
+
 
 def count_on(page):
-    text = page.locator("#petition-count strong").inner_text()
+    text = page.locator(COUNT).inner_text()
     return int(re.sub(r"\D", "", text))
+
+
+def wait_for_count(page, expected):
+    """Until the page shows this count (its script may bring it up to date after loading)."""
+    page.wait_for_function(
+        "([selector, expected]) => "
+        "document.querySelector(selector).textContent.replace(/\\D/g, '') === expected",
+        arg=[COUNT, str(expected)],
+    )
 
 
 def test_a_visitor_reads_signs_and_confirms(page, site):
@@ -47,7 +63,46 @@ def test_a_visitor_reads_signs_and_confirms(page, site):
     page.wait_for_load_state()
     assert count_on(page) == before + 1
     page.goto("/stopp-stigma/")
-    assert count_on(page) == before + 1
+    wait_for_count(page, before + 1)
+    assert same_origin(page, site.url) == []
+
+
+def confirm_one_signature(slug, email):
+    services.sign(
+        slug,
+        services.SignatureData(
+            full_name="Nils Nilsen",
+            email=email,
+            postal_code="5003",
+            show_publicly=False,
+            comment="",
+        ),
+        ip_hash="e2e",
+    )
+    services.confirm(services.confirm_token(Signature.objects.get(email_normalized=email)))
+
+
+def test_the_stored_campaign_page_shows_the_live_count(page, site):
+    page.goto("/stopp-stigma/")
+    petition = Petition.objects.get(slug="stopp-stigma")
+    wait_for_count(page, petition.signature_count)
+    assert page.context.cookies() == []
+    confirm_one_signature(petition.slug, "nils.e2e@example.no")
+
+    # The page as stored still says the old count; the script shows the new one.
+    stored = page.request.get("/stopp-stigma/").text()
+    with translation.override("nb"):
+        assert f"<strong>{number(petition.signature_count)}</strong>" in stored
+    page.reload()
+    wait_for_count(page, petition.signature_count + 1)
+    petition.refresh_from_db()
+    assert page.locator("progress").get_attribute("value") == str(petition.progress_percent)
+
+    # A reader coming back to the open page sees the count of that moment.
+    confirm_one_signature(petition.slug, "nils2.e2e@example.no")
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    wait_for_count(page, petition.signature_count + 1)
+    assert page.context.cookies() == []
     assert same_origin(page, site.url) == []
 
 
