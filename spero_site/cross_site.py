@@ -4,9 +4,9 @@ A CSRF token is made for one reader, so a page that carries one is made for each
 cannot be stored (spero_site/page_cache.py). The opprop's form does without: signing touches no
 session or account, and a signature counts only once its signer confirms it from the e-mail.
 What is left to stop is another site's page making its visitors' browsers sign, to get around
-the limits per address: every current browser names such a request in Sec-Fetch-Site and in
-Origin, and it is refused as Django refuses a bad token. A request with neither header (an old
-browser, a script) is let through; a script could as well have fetched a token first.
+the limits per address: every current browser names such a request in Sec-Fetch-Site (older
+ones in Origin), and it is refused as Django refuses a bad token. A request with neither header
+(a very old browser, a script) is let through; a script could as well have fetched a token.
 """
 
 from functools import wraps
@@ -37,12 +37,17 @@ def is_trusted_origin(request, origin):
 
 
 def is_cross_site(request):
-    if request.headers.get("Sec-Fetch-Site", "same-origin") in SAME_ORIGIN_FETCH:
-        # Without Sec-Fetch-Site (an older browser), Origin still tells.
-        origin = request.headers.get("Origin")
-        return origin is not None and not is_trusted_origin(request, origin)
+    """The rule of Go's net/http CrossOriginProtection. Sec-Fetch-Site is set by the browser
+    itself, which no page can forge: "same-origin" (or "none", the reader's own doing) is taken
+    even with `Origin: null` (a page with no-referrer), anything else only from a trusted origin.
+    Without it, an Origin must be trusted; with neither, the request is taken."""
     origin = request.headers.get("Origin")
-    return origin is None or not is_trusted_origin(request, origin)
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in SAME_ORIGIN_FETCH and not (
+            origin and is_trusted_origin(request, origin)
+        )
+    return origin is not None and not is_trusted_origin(request, origin)
 
 
 def refuse_cross_site(view):

@@ -46,6 +46,7 @@ def test_a_form_sent_from_another_site_is_refused(campaign_page, headers):
     "headers",
     [
         {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},
+        {"Sec-Fetch-Site": "same-origin", "Origin": "null"},  # a page with no-referrer
         {"Origin": "http://testserver"},  # a browser without Sec-Fetch-Site
         {"Sec-Fetch-Site": "none"},  # sent by the reader themselves
         {},  # a client that says nothing (as one could fetch a token, it could sign)

@@ -219,6 +219,42 @@ def test_hostile_signatures_never_give_a_server_error(
         assert_errors_shown_at_fields(response)
 
 
+OWN_ORIGIN = "http://testserver"
+header_values = st.one_of(
+    st.none(),
+    st.sampled_from([OWN_ORIGIN, "https://testserver", "null", "", "http://testserver:80"]),
+    st.text(alphabet=st.characters(codec="latin-1", exclude_categories=["Cc"]), max_size=80),
+)
+fetch_sites = st.one_of(
+    st.none(), st.sampled_from(["same-origin", "none", "same-site", "cross-site"]), header_values
+)
+
+
+@FUZZ
+@given(origin=header_values, fetch_site=fetch_sites)
+def test_any_origin_and_fetch_metadata_never_give_a_server_error(
+    client, campaign_page, petition, sign_url, sign_data, origin, fetch_site
+):
+    # The form without a CSRF token (spero_site/cross_site.py): taken from the site itself or
+    # from a client that names no origin, refused with 403 from anywhere else.
+    cache.clear()
+    Signature.objects.all().delete()
+    headers = {
+        name: value
+        for name, value in (("Origin", origin), ("Sec-Fetch-Site", fetch_site))
+        if value is not None
+    }
+    response = client.post(sign_url, sign_data, headers=headers)
+    assert_no_server_error(response)
+    taken = (
+        fetch_site in ("same-origin", "none")
+        or origin == OWN_ORIGIN
+        or (fetch_site is None and origin is None)
+    )
+    assert response.status_code == (302 if taken else 403), (origin, fetch_site)
+    assert Signature.objects.count() == (1 if taken else 0)
+
+
 def test_a_valid_signature_is_saved_once(client, campaign_page, petition, sign_url, sign_data):
     """The fuzzing above can tell saved from refused: a good form is saved, once."""
     rows, count = state(petition)

@@ -194,6 +194,14 @@ def mine_data_sent(page):
     return submit(page, "Send meg en lenke")
 
 
+def form_not_sent(page):
+    """A form sent once its CSRF cookie is gone (as after a long while): the site's 403 page."""
+    page.goto("/mine-data/")
+    page.context.clear_cookies()
+    page.get_by_role("textbox", name="E-post").fill(PERSON)
+    return submit(page, "Send meg en lenke")
+
+
 def opprop_form(bad):
     def visit(page):
         page.goto(f"/{PETITION}/")
@@ -307,6 +315,7 @@ STATES = [
     State("donation-form-bad-amount", donation_form(bad=True), status=400, csrf_cookie=True),
     State("mine-data-form-empty", mine_data_form(bad=False), status=400, csrf_cookie=True),
     State("mine-data-form-bad-input", mine_data_form(bad=True), status=400, csrf_cookie=True),
+    State("form-not-sent", form_not_sent, status=403),
 ]
 
 

@@ -110,3 +110,28 @@ def test_the_database_is_back_to_migrations_data_after_a_browser_test(live_serve
     # Runs after the browser test above (file order). pytest-django empties the tables after
     # every other fixture of a live-server test is gone; tests/conftest.py must refill them.
     assert_migrations_data()
+
+
+def test_another_site_cannot_make_a_browser_sign(page, site):
+    """The opprop's form has no CSRF token: a form on another site's page, posting to it, is
+    refused by what the browser itself says of the request (spero_site/cross_site.py)."""
+    action = f"{site.url}/opprop/stopp-stigma/signer/"
+    page.route(
+        "http://angriper.test/",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=(
+                f'<form method="post" action="{action}">'
+                '<input name="full_name" value="Kari Nordmann">'
+                '<input name="email" value="kari.forfalsket@example.no">'
+                '<input name="postal_code" value="5003"><input name="consent" value="on">'
+                "<button>Send</button></form>"
+            ),
+        ),
+    )
+    page.goto("http://angriper.test/")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Send").click()
+    assert navigation.value.status == 403
+    assert page.get_by_role("heading", level=1).inner_text() == "Skjemaet ble ikke sendt"
+    assert not Signature.objects.filter(email="kari.forfalsket@example.no").exists()
