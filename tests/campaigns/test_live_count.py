@@ -3,15 +3,18 @@ beside it (count.json, campaigns.services.live_count): the page carries no per-r
 cookie; whoever leaves the latest signers leaves the stored page at once; the count is renewed
 by every change to it, before and after the commit."""
 
+import datetime
 import time
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import Petition, Signature
+from spero_site import page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +89,14 @@ def invalidate(signature):
     services.invalidate(Signature.objects.filter(pk=signature.pk))
 
 
-@pytest.mark.parametrize("leave", [withdraw, erase, invalidate])
+def anonymise(signature):
+    # Its petition closed long ago (an UPDATE: the stored page is not renewed by that).
+    closed = timezone.now() - datetime.timedelta(days=400)
+    Petition.objects.filter(pk=signature.petition_id).update(closes_at=closed)
+    assert services.anonymise_closed_petitions() == 1
+
+
+@pytest.mark.parametrize("leave", [withdraw, erase, invalidate, anonymise])
 def test_a_signer_who_leaves_is_gone_from_the_stored_page_at_once(client, campaign_page, leave):
     signature = confirmed_signature(campaign_page.petition, name="Solveig Haugland")
     assert "Solveig, Bergen" in client.get(campaign_page.url).content.decode()
@@ -94,6 +104,13 @@ def test_a_signer_who_leaves_is_gone_from_the_stored_page_at_once(client, campai
     leave(signature)
     response, queries = get(client, campaign_page.url)
     assert queries > 0 and "Solveig" not in response.content.decode()
+
+
+def test_a_retention_run_with_nothing_to_anonymise_keeps_the_stored_pages(campaign_page):
+    confirmed_signature(campaign_page.petition)
+    generation = page_cache.PAGES.current()
+    assert services.anonymise_closed_petitions() == 0
+    assert page_cache.PAGES.current() == generation
 
 
 @pytest.mark.parametrize(
