@@ -121,6 +121,8 @@ class Signature(models.Model):
     email_due = models.CharField(
         max_length=16, choices=Email.choices, default=Email.NONE, blank=True, editable=False
     )
+    # While a run of the outbox sends this row's e-mail (spero_site/outbox.py).
+    email_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:

@@ -67,6 +67,8 @@ class DonationIntent(models.Model):
     email_due = models.CharField(
         max_length=8, choices=Email.choices, default=Email.NONE, blank=True, editable=False
     )
+    # While a run of the outbox sends this row's e-mail (spero_site/outbox.py).
+    email_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("donation")

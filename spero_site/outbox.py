@@ -5,47 +5,109 @@ An app's task calls `send_due(...)` after `spero_site.tasks.run_started(key)`; i
 the field and call `spero_site.tasks.enqueue_once(task, key)` in the transaction that makes an
 e-mail due. Then a surge queues a handful of runs instead of a task per person, a run sends over
 one connection to the mail server, and an e-mail reflects the row as it is when it goes out.
+
+Each e-mail is sent once, also when the database goes away while it is sent: a run first claims
+a batch of rows for a while (`email_claimed_until`, committed), then sends each one outside any
+transaction and records it as sent at once. The mail server answers whether or not the database
+is there, so a run that has sent an e-mail keeps trying to record it until the database is back,
+and no other run takes a claimed row meanwhile. Only a run that dies between the mail server's
+answer and that record (a killed worker) leaves an e-mail that is sent again, after the claim
+runs out (docs/deploy.md, "What the site does when a part fails").
 """
 
+import datetime
 import logging
+import time
 
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-# E-mails sent per transaction: their rows stay locked until the batch is sent.
+# E-mails claimed at a time; the claim is one short transaction, the sending is outside it.
 BATCH_SIZE = 25
+# How long a claim keeps other runs away: longer than a batch takes to send when every message
+# waits for EMAIL_TIMEOUT, and than the database takes to come back from a restart.
+CLAIM_SECONDS = 15 * 60
+# A run that has sent an e-mail retries recording it for this long (well within its claim).
+RECORD_RETRY_SECONDS = 10 * 60
+CLAIM_FIELD = "email_claimed_until"
 
 
 def send_due(queryset, build_message, *, field="email_due", batch_size=BATCH_SIZE):
     """Send the e-mail that each row of `queryset` is due (`build_message(row, connection)`
     returns it), and mark each one sent by emptying `field`. Returns how many were sent.
 
-    Each batch is one transaction with its rows locked, so two runs never send the same e-mail.
     A row locked by someone else is waited for, not skipped: a run must see every e-mail that
-    was due when it started (spero_site/tasks.py). An e-mail the mail server refuses stays due
-    for a later run, and the others go out; when the server cannot be reached at all, the run
-    fails at once and everything stays due."""
-    connection = get_connection()
-    connection.open()
-    due = queryset.select_for_update(of=("self",)).exclude(**{field: ""}).order_by("pk")
+    was due when it started (spero_site/tasks.py). A row another run has claimed is left to
+    that run. An e-mail the mail server refuses stays due for a later run, and the others go
+    out; when the server cannot be reached at all, the run fails at once and everything stays
+    due."""
+    mail = get_connection()
+    mail.open()
     sent_total, failed = 0, set()
     try:
         while True:
-            with transaction.atomic():
-                batch = list(due.exclude(pk__in=failed)[:batch_size])
-                if not batch:
-                    return sent_total
-                sent = []
-                for row in batch:
-                    try:
-                        delivered = build_message(row, connection).send() == 1
-                    except Exception:  # noqa: BLE001 - one bad message must not stop the rest
-                        logger.exception("Could not send the e-mail of %s %s", row._meta, row.pk)
-                        delivered = False
-                    (sent.append if delivered else failed.add)(row.pk)
-                queryset.model.objects.filter(pk__in=sent).update(**{field: ""})
-            sent_total += len(sent)
+            claim, batch = _claim_batch(queryset, field, failed, batch_size)
+            if not batch:
+                return sent_total
+            for row in batch:
+                due = getattr(row, field)
+                try:
+                    delivered = build_message(row, mail).send() == 1
+                except Exception:  # noqa: BLE001 - one bad message must not stop the rest
+                    logger.exception("Could not send the e-mail of %s %s", row._meta, row.pk)
+                    delivered = False
+                if delivered:
+                    sent_total += 1
+                else:
+                    failed.add(row.pk)
+                _record(queryset.model, row.pk, field, due, claim, delivered)
     finally:
-        connection.close()
+        mail.close()
+
+
+def _claim_batch(queryset, field, failed, batch_size):
+    """Claim up to batch_size due rows that no live claim holds; returns (claim, rows)."""
+    now = timezone.now()
+    claim = now + datetime.timedelta(seconds=CLAIM_SECONDS)
+    unclaimed = Q(**{f"{CLAIM_FIELD}__isnull": True}) | Q(**{f"{CLAIM_FIELD}__lt": now})
+    with transaction.atomic():
+        batch = list(
+            queryset.select_for_update(of=("self",))
+            .exclude(**{field: ""})
+            .exclude(pk__in=failed)
+            .filter(unclaimed)
+            .order_by("pk")[:batch_size]
+        )
+        queryset.model.objects.filter(pk__in=[row.pk for row in batch]).update(
+            **{CLAIM_FIELD: claim}
+        )
+    return claim, batch
+
+
+def _record(model, pk, field, due, claim, delivered):
+    """Give up the claim on one row, emptying `field` when its e-mail was delivered and is still
+    the one due (a new one that became due meanwhile is sent by a later batch). Retried while
+    the database is away: a sent e-mail that is not recorded would be sent again."""
+    mine = model.objects.filter(pk=pk, **{CLAIM_FIELD: claim})
+    deadline = time.monotonic() + RECORD_RETRY_SECONDS
+    pause = 0.2
+    while True:
+        try:
+            recorded = delivered and mine.filter(**{field: due}).update(
+                **{field: "", CLAIM_FIELD: None}
+            )
+            if not recorded:
+                mine.update(**{CLAIM_FIELD: None})
+            return
+        except DatabaseError:
+            # Inside a caller's transaction nothing can be retried; nor after the deadline.
+            if connection.in_atomic_block or time.monotonic() > deadline:
+                raise
+            logger.warning("Database unavailable; recording the e-mail of %s %s again", model, pk)
+            connection.close()
+            time.sleep(pause)
+            pause = min(pause * 2, 5)

@@ -2,15 +2,18 @@
 (Signature.email_due), and one queued run of tasks.send_due_emails sends all that are due, in
 production from the database queue by the worker (`manage.py db_worker`)."""
 
+import datetime
 import io
 import threading
 
+import psycopg
 import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connections
+from django.db import connection, connections
 from django.test import override_settings
+from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
@@ -239,4 +242,56 @@ def test_the_command_sends_what_a_lost_run_left_due(petition, django_capture_on_
     assert [m.to for m in mail.outbox] == [["signer.0@example.no"]]
     call_command("send_due_emails", stdout=out)
     assert out.getvalue().endswith("Sent 0 e-mail(s).\n")
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_row_another_run_has_claimed_is_left_to_it_until_the_claim_runs_out(
+    petition, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        services.sign(petition.slug, signer(0), ip_hash="x")
+    now = timezone.now()
+    due().update(email_claimed_until=now + datetime.timedelta(minutes=5))
+
+    assert tasks.send_due_emails.call() == 0
+    assert not mail.outbox and due().count() == 1
+
+    # The run that claimed it died before sending: once its claim is over, the e-mail goes.
+    due().update(email_claimed_until=now - datetime.timedelta(seconds=1))
+    assert tasks.send_due_emails.call() == 1
+    assert [m.to for m in mail.outbox] == [["signer.0@example.no"]]
+    assert Signature.objects.get().email_claimed_until is None
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
+@pytest.mark.django_db(transaction=True)
+def test_an_email_sent_while_the_database_went_away_is_recorded_once_it_is_back(
+    petition, monkeypatch, caplog
+):
+    """The mail server takes the message, then the database connection is cut (as by a
+    restart): the run keeps trying to record it, and it is never sent again."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    services.sign(petition.slug, signer(0), ip_hash="x")  # its queued run is never taken
+    real_send = EmailBackend.send_messages
+    cut = []
+
+    def send_then_lose_the_database(self, messages):
+        sent = real_send(self, messages)
+        if not cut:
+            backend_pid = connection.connection.info.backend_pid
+            with psycopg.connect(**connection.get_connection_params()) as other:
+                other.execute("SELECT pg_terminate_backend(%s)", [backend_pid])
+            cut.append(backend_pid)
+        return sent
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_then_lose_the_database)
+
+    assert tasks.send_due_emails.call() == 1
+
+    assert cut and "recording the e-mail" in caplog.text
+    assert [m.to for m in mail.outbox] == [["signer.0@example.no"]]
+    assert not due().exists()
+    assert tasks.send_due_emails.call() == 0
     assert len(mail.outbox) == 1
