@@ -11,4 +11,5 @@ ROOT_URLCONF = "bench.urls"
 
 # Each run keeps its rate-limit counters apart from everything else on a shared Redis, and
 # bench/run.py deletes them by this prefix afterwards.
-CACHES["default"]["KEY_PREFIX"] = os.environ.get("BENCH_CACHE_KEY_PREFIX", "")
+for _alias in CACHES.values():
+    _alias["KEY_PREFIX"] = os.environ.get("BENCH_CACHE_KEY_PREFIX", "")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns import services
 from campaigns.forms import SignatureForm
 from campaigns.models import Petition, Signature
-from spero_site.abuse import ip_hash, within_limits
+from spero_site.abuse import ip_hash, refusal
 from spero_site.cross_site import refuse_cross_site
 from spero_site.forms import normalize_email
 
@@ -67,12 +67,13 @@ def sign(request, slug):
     if form.is_valid():
         data = form.signature_data()
         signer_ip_hash = ip_hash(request)
-        if not within_limits(
+        refused = refusal(
             ("sign-ip", signer_ip_hash, *SIGN_LIMIT_PER_IP),
             ("sign-email", normalize_email(data.email), *SIGN_LIMIT_PER_EMAIL),
-        ):
-            form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
-            status = 429
+        )
+        if refused:
+            form.add_error(None, refused.message)
+            status = refused.status
         else:
             try:
                 services.sign(slug, data, ip_hash=signer_ip_hash)

@@ -8,7 +8,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,7 +16,7 @@ from donations.forms import DonationForm
 from donations.models import DonationIntent
 from donations.providers import PROVIDERS, enabled_providers, vipps_api
 from donations.providers.base import ProviderRefused, ProviderUnavailable
-from spero_site.abuse import ip_hash, within_limits
+from spero_site.abuse import ip_hash, refusal, within_limits
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +63,10 @@ def give(request):
     if request.POST.get(HONEYPOT_FIELD):
         return redirect(page.url)
     if form.is_valid():
-        if not within_limits(("give-ip", ip_hash(request), *GIVE_LIMIT_PER_IP)):
-            form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
-            status = 429
+        refused = refusal(("give-ip", ip_hash(request), *GIVE_LIMIT_PER_IP))
+        if refused:
+            form.add_error(None, refused.message)
+            status = refused.status
         else:
             intent = services.create_intent(
                 form.donation_data(),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from events import services
 from events.forms import RegistrationForm
 from events.models import Event, Registration
-from spero_site.abuse import ip_hash, within_limits
+from spero_site.abuse import ip_hash, refusal
 from spero_site.forms import normalize_email
 
 # Per keyed IP hash and per normalised e-mail, as for the opprop (campaigns/views.py).
@@ -72,12 +72,13 @@ def register(request, slug):
     status = 400
     if form.is_valid():
         data = form.registration_data()
-        if not within_limits(
+        refused = refusal(
             ("register-ip", ip_hash(request), *REGISTER_LIMIT_PER_IP),
             ("register-email", normalize_email(data.email), *REGISTER_LIMIT_PER_EMAIL),
-        ):
-            form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
-            status = 429
+        )
+        if refused:
+            form.add_error(None, refused.message)
+            status = refused.status
         else:
             try:
                 services.register(event.pk, data)

@@ -11,7 +11,6 @@ import logging
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from privacy import links, records
+from spero_site.cache import strict_cache as cache
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +22,7 @@ from events import services as event_services
 from events.models import Registration
 from privacy import links, records, tasks
 from privacy.forms import LinkRequestForm
-from spero_site.abuse import ip_hash, within_limits
+from spero_site.abuse import ip_hash, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -93,12 +92,13 @@ def request_link(request):
     if not form.is_valid():
         return _request_page(request, form, status=400)
     identity = links.Identity.of(form.cleaned_data["email"])
-    if not within_limits(
+    refused = refusal(
         ("privacy-ip", ip_hash(request), *REQUEST_LIMIT_PER_IP),
         ("privacy-email", identity.normalized, *REQUEST_LIMIT_PER_EMAIL),
-    ):
-        form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
-        return _request_page(request, form, status=429)
+    )
+    if refused:
+        form.add_error(None, refused.message)
+        return _request_page(request, form, status=refused.status)
     tasks.request_link(identity.address)
     return _request_page(request, LinkRequestForm(), sent=True)
 

@@ -4,10 +4,13 @@ Every check fails closed: when the cache cannot answer, the request is treated a
 """
 
 import logging
+from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from spero_site.cache import strict_cache as cache
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +32,19 @@ def ip_hash(request):
     return salted_hmac("spero.ip-hash", client_ip(request), secret=settings.IP_HASH_KEY).hexdigest()
 
 
-def within_limits(*limits):
-    """Count one attempt for each (scope, key, limit, window_seconds); True while every one of
-    them has had at most `limit` attempts in its window. On the Redis cache all of them cost one
-    round trip together (spero_site/cache.py)."""
+class Refusal(NamedTuple):
+    """Why a form was not taken: its HTTP status and the message shown at the form."""
+
+    status: int
+    message: str
+
+
+def refusal(*limits):
+    """Count one attempt for each (scope, key, limit, window_seconds). None while every one of
+    them has had at most `limit` attempts in its window; else the Refusal to show: 429 when a
+    limit is passed, 503 when the shared cache that counts them cannot be reached (the check
+    fails closed, and says honestly that it is the site, not the person). On the Redis cache all
+    of them cost one round trip together (spero_site/cache.py)."""
     keys_and_windows = [
         (f"ratelimit:{scope}:{salted_hmac('spero.ratelimit', key).hexdigest()}", window)
         for scope, key, _, window in limits
@@ -41,8 +53,17 @@ def within_limits(*limits):
         attempts = _count_attempts(keys_and_windows)
     except Exception:  # noqa: BLE001 - any cache failure must refuse, not let through
         logger.exception("Rate limit cache unavailable; refusing %s", limits[0][0])
-        return False
-    return all(count <= limit for count, (_, _, limit, _) in zip(attempts, limits, strict=True))
+        return Refusal(
+            503, _("We cannot take the form right now. Nothing was saved: try again in a minute.")
+        )
+    if all(count <= limit for count, (_, _, limit, _) in zip(attempts, limits, strict=True)):
+        return None
+    return Refusal(429, _("Too many attempts. Wait a few minutes and try again."))
+
+
+def within_limits(*limits):
+    """True while every limit allows one more attempt (see refusal())."""
+    return refusal(*limits) is None
 
 
 def _count_attempts(keys_and_windows):

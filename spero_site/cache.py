@@ -5,11 +5,27 @@ Django's RedisCacheClient builds a new redis.Redis for every cache call, and eac
 connection from the pool and gives it back. With redis-py 8 the first costs about half a
 millisecond of CPU (a table of ~170 response callbacks), the second as much as the command
 itself. Here every thread keeps one client with its own connection.
+
+Two aliases share one Redis (spero_site/settings/base.py). "default" is fail-soft: while Redis
+cannot be reached, a read misses and a write is dropped, so that Wagtail's and Django's own uses
+of the cache (the site's root paths, renditions) go on from the database. "strict" raises, for
+the site's own callers that must know: rate limits and the login lockout fail closed, and the
+generations and queued-run marks handle the failure themselves (docs/deploy.md, "When a part
+fails").
 """
 
+import logging
 import threading
 
+import redis
+from django.core.cache import caches
 from django.core.cache.backends import redis as django_redis
+from django.utils.connection import ConnectionProxy
+
+logger = logging.getLogger(__name__)
+
+# The strict alias, as django.core.cache.cache is the default one.
+strict_cache = ConnectionProxy(caches, "strict")
 
 # Counts one attempt on each key and returns the counts; a new key expires with its window
 # (ARGV). One script is one command: a pipeline of SET NX and INCR per key cost twice the CPU.
@@ -69,6 +85,51 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+        # FAIL_SOFT in the alias's settings: reads miss and writes are dropped while Redis is
+        # away. add(), incr() and count_attempts() always raise: a count must not be guessed.
+        self.fail_soft = params.get("FAIL_SOFT", False)
+        self._away = False
+
+    def _soft(self, call, default):
+        if not self.fail_soft:
+            return call()
+        try:
+            result = call()
+        except (redis.exceptions.RedisError, OSError) as error:
+            if not self._away:
+                self._away = True
+                logger.warning("Cache unavailable; going on without it: %s", error)
+            return default
+        if self._away:
+            self._away = False
+            logger.warning("Cache reachable again")
+        return result
+
+    def get(self, key, default=None, version=None):
+        return self._soft(lambda: super(RedisCache, self).get(key, default, version), default)
+
+    def get_many(self, keys, version=None):
+        return self._soft(lambda: super(RedisCache, self).get_many(keys, version), {})
+
+    def set(self, key, value, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
+        self._soft(lambda: super(RedisCache, self).set(key, value, timeout, version), None)
+
+    def set_many(self, data, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
+        return self._soft(
+            lambda: super(RedisCache, self).set_many(data, timeout, version), list(data)
+        )
+
+    def delete(self, key, version=None):
+        return self._soft(lambda: super(RedisCache, self).delete(key, version), False)
+
+    def delete_many(self, keys, version=None):
+        self._soft(lambda: super(RedisCache, self).delete_many(keys, version), None)
+
+    def touch(self, key, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
+        return self._soft(lambda: super(RedisCache, self).touch(key, timeout, version), False)
+
+    def has_key(self, key, version=None):
+        return self._soft(lambda: super(RedisCache, self).has_key(key, version), False)
 
     def count_attempts(self, keys_and_windows):
         """Count one attempt for each (key, window in seconds) and return the counts in the

@@ -18,9 +18,10 @@ work at most until the next request after that limit, or the next periodic run.
 
 import logging
 
-from django.core.cache import cache
 from django.db import transaction
 from django_tasks import task
+
+from spero_site.cache import strict_cache as cache
 
 logger = logging.getLogger(__name__)
 

@@ -7,6 +7,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from pages import views as page_views
 
+handler500 = "spero_site.views.server_error"
+
 urlpatterns = [
     path("robots.txt", page_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -156,3 +156,20 @@ def test_enqueue_once_queues_anyway_when_redis_is_down(
     enqueue_once_and_commit()
     assert len(queued) == 2
     site_tasks.run_started("test")  # does not raise: the mark expires by itself
+
+
+def test_the_fail_soft_alias_misses_and_the_strict_one_raises_while_redis_is_away(
+    unreachable_cache,
+):
+    soft = RedisCache(
+        unreachable_cache._servers[0],
+        {"FAIL_SOFT": True, "OPTIONS": {"socket_connect_timeout": 1}},
+    )
+    assert soft.get("anything", "fallback") == "fallback"
+    assert soft.get_many(["a", "b"]) == {}
+    soft.set("a", 1, 30)  # dropped
+    assert soft.delete("a") is False
+    with pytest.raises(redis.exceptions.ConnectionError):
+        soft.incr("a")  # a count is never guessed
+    with pytest.raises(redis.exceptions.ConnectionError):
+        unreachable_cache.get("anything")

@@ -22,6 +22,7 @@ env = environ.Env(
     CACHE_URL=(str, "locmemcache://"),
     PAGE_CACHE_SECONDS=(int, 300),
     EMAIL_URL=(str, "consolemail://"),
+    EMAIL_TIMEOUT_SECONDS=(int, 10),
     DEFAULT_FROM_EMAIL=(str, "Spero foreningen <post@speroforeningen.no>"),
     SITE_BASE_URL=(str, "http://127.0.0.1:8000"),
     MEDIA_ROOT=(str, str(BASE_DIR / "media")),
@@ -53,6 +54,7 @@ env = environ.Env(
     VIPPS_TIMEOUT_SECONDS=(float, 10.0),
     VIPPS_WEBHOOK_MAX_AGE_SECONDS=(int, 15 * 60),
     TASK_BACKEND=(str, ""),
+    SCHEDULER_INTERVAL_SECONDS=(int, 60),
     AXES_FAILURE_LIMIT=(int, 5),
     AXES_COOLOFF_MINUTES=(int, 15),
 )
@@ -176,15 +178,27 @@ def cache_from_url(var):
     config = env.cache_url(var)
     if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
         config["BACKEND"] = "spero_site.cache.RedisCache"
+        # Without timeouts a Redis that stops answering would hold every request forever;
+        # with them the site goes on without its cache (docs/deploy.md, "When a part fails").
+        config.setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=2)
     return config
 
 
-CACHES = {"default": cache_from_url("CACHE_URL")}
+# One cache, two aliases (spero_site/cache.py): "default" goes on without Redis while it is
+# away (Wagtail's and Django's own uses), "strict" raises for the site's rate limits, login
+# lockout, generations and queued-run marks, which must know. A local-memory cache is one store
+# for both (the same LOCATION).
+CACHES = {"default": cache_from_url("CACHE_URL"), "strict": cache_from_url("CACHE_URL")}
+if CACHES["default"]["BACKEND"] == "spero_site.cache.RedisCache":
+    CACHES["default"]["FAIL_SOFT"] = True
 # Public pages are stored whole for readers without cookies (spero_site/page_cache.py), renewed
 # at once after any change to content and at the latest after this many seconds; 0 turns it off.
 PAGE_CACHE_SECONDS = env("PAGE_CACHE_SECONDS")
 
 vars().update(env.email_url("EMAIL_URL"))
+# A mail server that stops answering must not hold the e-mail worker forever: after this many
+# seconds the run gives up and its e-mails stay due for the next one (spero_site/outbox.py).
+EMAIL_TIMEOUT = env("EMAIL_TIMEOUT_SECONDS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -195,6 +209,9 @@ TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
 }
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASK_BACKEND") or "immediate"]}}
+# The scheduler's tick (manage.py run_scheduler): due e-mails every tick, the other jobs every
+# so many ticks.
+SCHEDULER_INTERVAL_SECONDS = env("SCHEDULER_INTERVAL_SECONDS")
 
 # The first backend refuses a locked-out login before the second checks the password.
 AUTHENTICATION_BACKENDS = [
@@ -210,7 +227,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env("AXES_COOLOFF_MINUTES"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "spero_site.login_lockout.LockoutCacheHandler"
-AXES_CACHE = "default"
+AXES_CACHE = "strict"
 AXES_CLIENT_IP_CALLABLE = "spero_site.login_lockout.client_pseudonym"
 AXES_LOCKOUT_CALLABLE = "spero_site.login_lockout.lockout_response"
 # Log lines name the client by its pseudonym and hide the username.
