@@ -1,4 +1,4 @@
-.PHONY: run test lint format messages lock bench
+.PHONY: run test stack lint format messages lock bench
 
 # Run the site on SQLite with demo content at http://127.0.0.1:8000 (admin at /admin/).
 run:
@@ -7,6 +7,12 @@ run:
 # Run every test on PostgreSQL (finds a server or starts a throwaway one).
 test:
 	scripts/test.sh
+
+# The deployed topology on loopback (two app instances behind HAProxy, PostgreSQL, Redis, the
+# worker, the scheduler and an SMTP server writing to a maildir) until Ctrl-C; docs/deploy.md.
+stack:
+	scripts/bootstrap.sh
+	.venv/bin/python -m stack $(STACK_ARGS)
 
 lint:
 	scripts/bootstrap.sh
