@@ -18,3 +18,10 @@ def listed(response):
     """The primary keys a listing shows."""
     assert response.status_code == 200
     return {item.pk for item in response.context["object_list"]}
+
+
+def log_in(client, user):
+    """Logs a user in to the admin as far as every admin page asks; every admin test logs in
+    through here, so a new step of the admin login is added in one place."""
+    client.force_login(user)
+    return client

@@ -9,6 +9,7 @@ from pytest_django.plugin import blocking_manager_key
 from wagtail.models import Page, Site
 
 from pages.models import HomePage
+from tests.admin_helpers import log_in
 from tests.factories import make_image
 from tests.migrations_data import restore_migrations_data
 
@@ -84,7 +85,7 @@ def superuser(db):
 
 @pytest.fixture
 def admin_client(client, superuser):
-    client.force_login(superuser)
+    log_in(client, superuser)
     return client
 
 

@@ -24,6 +24,7 @@ from pages.models import (
     StatisticsPage,
 )
 from spero_site import page_cache
+from tests.admin_helpers import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +175,7 @@ def test_a_reader_with_a_csrf_cookie_still_gets_stored_pages(client, demo):
 def test_a_logged_in_editor_gets_the_page_made_for_them(client, demo, superuser):
     url = live(HomePage).url
     client.get(url)
-    client.force_login(superuser)
+    log_in(client, superuser)
     response, queries = get(client, url)
     assert queries > 0
     assert "userbar" in response.content.decode()

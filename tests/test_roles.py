@@ -60,6 +60,7 @@ from pages.models import OrganisationSettings, StandardPage, Statistic
 from spero_site import login_lockout
 from spero_site.abuse import ip_hash
 from spero_site.personal_data import PersonalDataViewSet
+from tests.admin_helpers import log_in
 from tests.campaigns.test_admin import create as create_signature
 from tests.campaigns.test_admin import make_petition
 from tests.donations.test_bank_statement import cp1252_statement
@@ -433,7 +434,7 @@ def test_the_list_has_each_export_and_each_action(data):
 
 
 def test_a_redaktor_gets_403_on_every_personal_data_list_export_and_action(client, redaktor, data):
-    client.force_login(redaktor)
+    log_in(client, redaktor)
     before = state()
     for call in calls(data):
         response = call.send(client)
@@ -449,7 +450,7 @@ def test_a_redaktor_gets_403_on_every_personal_data_list_export_and_action(clien
 
 
 def test_the_refusal_page_is_in_the_admins_look(client, redaktor):
-    client.force_login(redaktor)
+    log_in(client, redaktor)
     response = client.get(reverse("signatures:index"))
     assert response.status_code == 403
     assert "wagtailadmin/base.html" in [t.name for t in response.templates]
@@ -458,7 +459,7 @@ def test_the_refusal_page_is_in_the_admins_look(client, redaktor):
 
 
 def test_an_ansatt_reaches_every_personal_data_url_and_each_action_works(client, ansatt, data):
-    client.force_login(ansatt)
+    log_in(client, ansatt)
     for call in calls(data):
         response = call.send(client)
         assert response.status_code == call.ok, call
@@ -483,7 +484,7 @@ def test_an_ansatt_reaches_every_personal_data_url_and_each_action_works(client,
 
 
 def test_every_export_and_staff_action_is_in_the_audit_log_with_its_rows(client, ansatt, data):
-    client.force_login(ansatt)
+    log_in(client, ansatt)
     for call in calls(data):
         before = last_log_pk()
         started = timezone.now()
@@ -518,7 +519,7 @@ def test_every_export_and_staff_action_is_in_the_audit_log_with_its_rows(client,
 
 
 def test_an_export_of_no_rows_is_logged_too(client, ansatt, data):
-    client.force_login(ansatt)
+    log_in(client, ansatt)
     before = last_log_pk()
     response = client.get(
         reverse("signatures:index"), {"q": "nobody-by-this-name", "export": "csv"}
@@ -529,7 +530,7 @@ def test_an_export_of_no_rows_is_logged_too(client, ansatt, data):
 
 
 def test_a_redaktor_sees_none_of_the_personal_data_audit_log(client, ansatt, redaktor, data):
-    client.force_login(ansatt)
+    log_in(client, ansatt)
     for call in calls(data):
         call.send(client)
     personal = ("campaigns.", "events.", "donations.")
@@ -545,7 +546,7 @@ PANELS = ["open-petitions", "upcoming-events", "donations-this-month"]
 
 
 def test_a_redaktor_sees_no_personal_data_menu_and_no_panel(client, redaktor, data):
-    client.force_login(redaktor)
+    log_in(client, redaktor)
     response = client.get(reverse("wagtailadmin_home"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -556,7 +557,7 @@ def test_a_redaktor_sees_no_personal_data_menu_and_no_panel(client, redaktor, da
 
 
 def test_an_ansatt_sees_the_personal_data_menu_and_every_panel(client, ansatt, data):
-    client.force_login(ansatt)
+    log_in(client, ansatt)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "personal-data" in html
     assert [panel for panel in PANELS if panel not in html] == []
@@ -567,7 +568,7 @@ def test_an_ansatt_sees_the_personal_data_menu_and_every_panel(client, ansatt, d
 def test_a_redaktor_adds_edits_and_publishes_a_page_and_uploads_an_image(
     client, redaktor, home_page
 ):
-    client.force_login(redaktor)
+    log_in(client, redaktor)
     add_url = reverse("wagtailadmin_pages:add", args=["pages", "standardpage", home_page.pk])
     assert client.get(add_url).status_code == 200
     response = client.post(
@@ -612,7 +613,7 @@ def test_a_redaktor_edits_statistics_and_chooses_an_event_but_manages_no_petitio
     client, redaktor, home_page
 ):
     event = make_event()
-    client.force_login(redaktor)
+    log_in(client, redaktor)
     assert client.get(reverse("wagtailsnippets_pages_statistic:add")).status_code == 200
     chooser = reverse("wagtailsnippetchoosers_events_event:choose")
     assert event.title in client.get(chooser).content.decode()
@@ -633,7 +634,7 @@ def test_a_redaktor_edits_statistics_and_chooses_an_event_but_manages_no_petitio
 
 def test_an_ansatt_manages_petitions_events_and_the_site_settings(client, ansatt, home_page):
     event = make_event()
-    client.force_login(ansatt)
+    log_in(client, ansatt)
     site_id = Site.objects.get(is_default_site=True).pk
     for url in (
         reverse("wagtailsnippets_pages_statistic:add"),
@@ -732,7 +733,7 @@ ADDRESS = "203.0.113.7"
 OTHER_ADDRESS = "198.51.100.23"
 
 
-def log_in(username, password, address=ADDRESS):
+def password_login(username, password, address=ADDRESS):
     """One login attempt from a fresh browser at `address`; returns (response, client)."""
     browser = Client()
     response = browser.post(
@@ -764,13 +765,13 @@ def test_the_lockout_settings_default_to_five_attempts_and_fifteen_minutes():
 
 def test_five_wrong_passwords_lock_the_username_out_from_that_client(admins):
     for attempt in range(1, 5):
-        response, _ = log_in("alice", "wrong")
+        response, _ = password_login("alice", "wrong")
         assert response.status_code == 200, attempt  # the login form with its error
         assert not logged_in(response)
-    response, _ = log_in("alice", "wrong")
+    response, _ = password_login("alice", "wrong")
     assert locked_out(response)
     # The sixth, with the right password, is refused all the same.
-    response, browser = log_in("alice", PASSWORD)
+    response, browser = password_login("alice", PASSWORD)
     assert locked_out(response)
     assert not response.wsgi_request.user.is_authenticated
     assert browser.get(reverse("wagtailadmin_home")).status_code == 302  # to the login page
@@ -781,41 +782,41 @@ def test_five_wrong_passwords_lock_the_username_out_from_that_client(admins):
 
 def test_another_username_from_the_same_client_is_not_locked(admins):
     for _ in range(5):
-        log_in("alice", "wrong")
-    assert locked_out(log_in("alice", PASSWORD)[0])
-    response, _ = log_in("bob", "wrong")
+        password_login("alice", "wrong")
+    assert locked_out(password_login("alice", PASSWORD)[0])
+    response, _ = password_login("bob", "wrong")
     assert response.status_code == 200
-    assert logged_in(log_in("bob", PASSWORD)[0])
+    assert logged_in(password_login("bob", PASSWORD)[0])
     # Nor is the same username from another client.
-    assert logged_in(log_in("alice", PASSWORD, OTHER_ADDRESS)[0])
+    assert logged_in(password_login("alice", PASSWORD, OTHER_ADDRESS)[0])
 
 
 def test_a_success_before_the_limit_resets_only_its_own_count(admins):
     for _ in range(4):
-        log_in("alice", "wrong")
-        log_in("bob", "wrong")
-        log_in("alice", "wrong", OTHER_ADDRESS)
-    assert logged_in(log_in("alice", PASSWORD)[0])
+        password_login("alice", "wrong")
+        password_login("bob", "wrong")
+        password_login("alice", "wrong", OTHER_ADDRESS)
+    assert logged_in(password_login("alice", PASSWORD)[0])
     # Alice's count from this client starts again ...
     for _ in range(4):
-        assert log_in("alice", "wrong")[0].status_code == 200
+        assert password_login("alice", "wrong")[0].status_code == 200
     # ... but not Bob's from the same client, nor Alice's from the other one.
-    assert locked_out(log_in("bob", "wrong")[0])
-    assert locked_out(log_in("alice", "wrong", OTHER_ADDRESS)[0])
+    assert locked_out(password_login("bob", "wrong")[0])
+    assert locked_out(password_login("alice", "wrong", OTHER_ADDRESS)[0])
 
 
 def test_the_lockout_ends_after_the_cool_off(admins):
     for _ in range(5):
-        log_in("alice", "wrong")
+        password_login("alice", "wrong")
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16)):
-        assert logged_in(log_in("alice", PASSWORD)[0])
+        assert logged_in(password_login("alice", PASSWORD)[0])
 
 
 def test_no_address_is_stored_or_logged(admins, caplog):
     caplog.set_level(logging.DEBUG)
     for _ in range(6):
-        log_in("alice", "wrong")
-    log_in("bob", PASSWORD)
+        password_login("alice", "wrong")
+    password_login("bob", PASSWORD)
     assert ADDRESS not in caplog.text
     assert "alice" not in caplog.text  # usernames are masked in axes's lines
     assert AccessAttempt.objects.count() == AccessLog.objects.count() == 0
@@ -850,9 +851,9 @@ def lockout_cache(monkeypatch):
 def test_the_lockout_works_on_the_production_cache(admins, lockout_cache, redis_cache):  # noqa: F811
     lockout_cache(redis_cache)
     for _ in range(5):
-        log_in("alice", "wrong")
-    assert locked_out(log_in("alice", PASSWORD)[0])
-    assert logged_in(log_in("bob", PASSWORD)[0])
+        password_login("alice", "wrong")
+    assert locked_out(password_login("alice", PASSWORD)[0])
+    assert logged_in(password_login("bob", PASSWORD)[0])
     assert not cache._cache  # nothing went to the local-memory cache
 
 
@@ -862,6 +863,6 @@ def test_a_cache_that_does_not_answer_refuses_the_login(
     unreachable_cache,  # noqa: F811
 ):
     lockout_cache(unreachable_cache)
-    response, _ = log_in("alice", PASSWORD)
+    response, _ = password_login("alice", PASSWORD)
     assert locked_out(response)
     assert not response.wsgi_request.user.is_authenticated

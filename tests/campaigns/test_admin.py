@@ -20,7 +20,7 @@ from django.utils.text import capfirst
 from wagtail.models import ModelLogEntry
 
 from campaigns.models import Petition, Signature
-from tests.admin_helpers import listed, user_in_group
+from tests.admin_helpers import listed, log_in, user_in_group
 
 pytestmark = pytest.mark.django_db
 
@@ -460,7 +460,7 @@ def assert_refused(client, method, url, data=None):
 
 
 def test_a_user_without_signature_permissions_reaches_and_sees_nothing(client, mixed, petition):
-    client.force_login(user_in_group("frivillig"))
+    log_in(client, user_in_group("frivillig"))
     for method, url, data in staff_urls(mixed["confirmed"].pk):
         assert_refused(client, method, url, data)
     home = client.get(reverse("wagtailadmin_home"))
@@ -480,7 +480,7 @@ def test_a_superuser_sees_the_personal_data_menu_and_its_items(admin_client, pet
 
 
 def test_view_permission_reads_but_does_not_change(client, mixed, petition):
-    client.force_login(user_in_group("medarbeider", "view_signature"))
+    log_in(client, user_in_group("medarbeider", "view_signature"))
     assert client.get(reverse(INDEX)).status_code == 200
     assert client.get(reverse(INDEX), {"export": "csv"}).status_code == 200
     assert_refused(client, "get", reverse("campaigns_admin:invalidate"))

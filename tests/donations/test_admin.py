@@ -11,7 +11,7 @@ from wagtail.models import ModelLogEntry
 
 from donations import services, tasks
 from donations.models import DonationIntent
-from tests.admin_helpers import listed, user_in_group
+from tests.admin_helpers import listed, log_in, user_in_group
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_totals_per_month_and_the_dashboard(admin_client, superuser):
 
 def test_without_the_donation_permissions_staff_see_nothing(client):
     intent = gift()
-    client.force_login(user_in_group("frivillig"))
+    log_in(client, user_in_group("frivillig"))
     for url in (
         reverse("donation_intents:index"),
         reverse("donation_intents:inspect", args=[intent.pk]),
@@ -105,7 +105,7 @@ def test_without_the_donation_permissions_staff_see_nothing(client):
 
 def test_view_permission_reads_but_cannot_mark_paid(client):
     intent = gift()
-    client.force_login(user_in_group("medarbeider", "view_donationintent"))
+    log_in(client, user_in_group("medarbeider", "view_donationintent"))
     assert client.get(reverse("donation_intents:index")).status_code == 200
     client.post(reverse("donation_intents:mark_paid", args=[intent.pk]))
     intent.refresh_from_db()

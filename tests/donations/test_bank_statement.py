@@ -18,7 +18,7 @@ from donations import bank_statement, services, tasks
 from donations.bank_statement import parse_amount, parse_statement
 from donations.kid import new_kid
 from donations.models import DonationCharge, DonationEvent, DonationIntent
-from tests.admin_helpers import user_in_group
+from tests.admin_helpers import log_in, user_in_group
 
 pytestmark = pytest.mark.django_db
 
@@ -402,7 +402,7 @@ def test_staff_import_a_statement_and_see_what_each_line_did(admin_client, super
 def test_the_listing_has_the_import_button_for_those_who_may_import(admin_client, client):
     index = reverse("donation_intents:index")
     assert reverse(IMPORT_URL) in admin_client.get(index).content.decode()
-    client.force_login(user_in_group("medarbeider", "view_donationintent"))
+    log_in(client, user_in_group("medarbeider", "view_donationintent"))
     assert reverse(IMPORT_URL) not in client.get(index).content.decode()
 
 
@@ -435,7 +435,7 @@ def test_no_file_is_an_error_at_the_field(admin_client):
 def test_only_staff_who_may_change_donations_can_import(client):
     intent = gift()
     data = cp1252_statement(f"02.11.2026;Giro;;;500,00;{intent.kid}")
-    client.force_login(user_in_group("medarbeider", "view_donationintent"))
+    log_in(client, user_in_group("medarbeider", "view_donationintent"))
     # A refused personal-data page is a 403 (spero_site/admin_refusal.py), as is a script's.
     assert client.get(reverse(IMPORT_URL)).status_code == 403
     assert upload(client, data).status_code == 403
@@ -443,7 +443,7 @@ def test_only_staff_who_may_change_donations_can_import(client):
     assert client.get(reverse(IMPORT_URL), **xhr).status_code == 403
     upload_file = {"statement": SimpleUploadedFile("k.csv", data)}
     assert client.post(reverse(IMPORT_URL), upload_file, **xhr).status_code == 403
-    client.force_login(user_in_group("frivillig"))
+    log_in(client, user_in_group("frivillig"))
     assert upload(client, data).status_code in (302, 403)
     intent.refresh_from_db()
     assert intent.status == Status.PENDING
@@ -461,7 +461,7 @@ def test_a_get_changes_nothing(admin_client):
 
 def test_a_user_with_the_change_permission_imports(client):
     intent = gift()
-    client.force_login(user_in_group("kasserer", "change_donationintent"))
+    log_in(client, user_in_group("kasserer", "change_donationintent"))
     response = upload(client, cp1252_statement(f"02.11.2026;Giro;;;500,00;{intent.kid}"))
     assert counts(response.content.decode())["paid"] == 1
     intent.refresh_from_db()

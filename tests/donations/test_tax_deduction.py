@@ -20,7 +20,7 @@ from donations import national_id, services
 from donations.models import DonationCharge, DonationIntent
 from donations.tax_report import NORWAY, tax_report_rows
 from pages.models import OrganisationSettings
-from tests.admin_helpers import user_in_group
+from tests.admin_helpers import log_in, user_in_group
 from tests.donations.test_giving import donation_page, gift, give  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -481,7 +481,7 @@ def test_another_year_and_a_year_not_offered(admin_client, reported):
 
 
 def test_staff_who_may_read_and_change_donations_may_not_download(client, reported):
-    client.force_login(user_in_group("kasserer", "view_donationintent", "change_donationintent"))
+    log_in(client, user_in_group("kasserer", "view_donationintent", "change_donationintent"))
     for url in (tax_url(), tax_url(year=reported, format="csv")):
         response = client.get(url)
         assert response.status_code in (302, 403)
@@ -494,10 +494,10 @@ def test_staff_who_may_read_and_change_donations_may_not_download(client, report
 
 
 def test_the_permission_alone_gives_the_page_and_the_listing_button(client, reported):
-    client.force_login(user_in_group("regnskap", "view_donationintent", "export_tax_report"))
+    log_in(client, user_in_group("regnskap", "view_donationintent", "export_tax_report"))
     assert tax_url() in client.get(reverse("donation_intents:index")).content.decode()
     assert client.get(tax_url(year=reported, format="csv")).status_code == 200
-    client.force_login(user_in_group("revisor", "export_tax_report"))
+    log_in(client, user_in_group("revisor", "export_tax_report"))
     assert client.get(tax_url()).status_code == 200
 
 

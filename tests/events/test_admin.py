@@ -15,7 +15,7 @@ from wagtail.models import ModelLogEntry
 
 from events import services
 from events.models import Event, Registration
-from tests.admin_helpers import listed, user_in_group
+from tests.admin_helpers import listed, log_in, user_in_group
 from tests.events.conftest import person
 from tests.factories import make_event
 
@@ -429,7 +429,7 @@ def assert_refused(client, method, url, data=None):
 
 
 def test_a_user_without_registration_permissions_reaches_and_sees_nothing(client, event, queue):
-    client.force_login(user_in_group("frivillig"))
+    log_in(client, user_in_group("frivillig"))
     waiting = queue["waiting"][0]
     for method, url, data in staff_urls(event, waiting):
         assert_refused(client, method, url, data)
@@ -444,7 +444,7 @@ def test_a_user_without_registration_permissions_reaches_and_sees_nothing(client
 
 
 def test_view_permission_lists_exports_and_prints_but_does_not_act(client, event, queue):
-    client.force_login(user_in_group("medarbeider", "view_registration"))
+    log_in(client, user_in_group("medarbeider", "view_registration"))
     assert "Deltaker 11" in client.get(reverse(INDEX)).content.decode()
     _, rows = csv_rows(export(client, "waiting", "csv", event=event.pk))
     assert len(rows) == 3
@@ -463,7 +463,7 @@ def test_view_permission_lists_exports_and_prints_but_does_not_act(client, event
 
 def test_change_permission_acts(client, queue):
     user = user_in_group("koordinator", "change_registration")
-    client.force_login(user)
+    log_in(client, user)
     waiting = queue["waiting"][0]
     assert client.get(manage_url(waiting)).status_code == 200
     act(client, waiting, "cancel")

@@ -15,6 +15,7 @@ from pages.models import (
     StandardPage,
     StatisticsPage,
 )
+from tests.admin_helpers import log_in
 from tests.factories import make_event
 
 
@@ -69,5 +70,5 @@ def tree(home_page):
 @pytest.fixture
 def admin_client(client, db):
     user = get_user_model().objects.create_superuser("redaktor", "r@example.org", "passord-123")
-    client.force_login(user)
+    log_in(client, user)
     return client
