@@ -305,7 +305,7 @@ LOGGING = {
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }
 
-# Sikkerhetskopi (manage.py backup / restore, docs/operations.md). Empty BACKUP_DIR: no daily backup.
+# Backups (manage.py backup / restore, docs/operations.md). Empty BACKUP_DIR: no daily backup.
 BACKUP_DIR = env("BACKUP_DIR")
 BACKUP_KEEP_DAYS = env("BACKUP_KEEP_DAYS")
 BACKUP_HOUR = env("BACKUP_HOUR")
