@@ -55,6 +55,9 @@ env = environ.Env(
     VIPPS_WEBHOOK_MAX_AGE_SECONDS=(int, 15 * 60),
     TASK_BACKEND=(str, ""),
     SCHEDULER_INTERVAL_SECONDS=(int, 60),
+    BACKUP_DIR=(str, ""),
+    BACKUP_KEEP_DAYS=(int, 35),
+    BACKUP_HOUR=(int, 3),
     AXES_FAILURE_LIMIT=(int, 5),
     AXES_COOLOFF_MINUTES=(int, 15),
 )
@@ -301,3 +304,8 @@ LOGGING = {
     # One line per background task run is noise at INFO; failures still show.
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }
+
+# Backups (manage.py backup / restore, docs/operations.md). Empty BACKUP_DIR: no daily backup.
+BACKUP_DIR = env("BACKUP_DIR")
+BACKUP_KEEP_DAYS = env("BACKUP_KEEP_DAYS")
+BACKUP_HOUR = env("BACKUP_HOUR")

@@ -1,13 +1,18 @@
 """The scheduler loop (manage.py run_scheduler), with the opprop's outbox as its job: a tick sends
 what is due, and a job that fails is logged and does not stop the others or the loop."""
 
+import datetime
+import zoneinfo
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import Signature
+from spero_site import backups
 from spero_site.management.commands import run_scheduler
 
 NO_RUNS = override_settings(
@@ -52,3 +57,45 @@ def test_a_failing_job_is_logged_and_the_next_one_still_runs(due_signature, monk
     assert "Scheduled job no_such_command failed" in caplog.text
     assert caplog.text.count("Scheduled job no_such_command failed") == 2
     assert len(mail.outbox) == 1
+
+
+def record_jobs(monkeypatch, backup_dir):
+    """Records the scheduler's jobs; a «backup» job writes an (empty) backup folder for now."""
+    ran = []
+
+    def run_job(self, command):
+        ran.append(command[0])
+        if command[0] == "backup":
+            stamp = timezone.now().astimezone(datetime.UTC).strftime(backups.FOLDER_FORMAT)
+            (backup_dir / (backups.FOLDER_PREFIX + stamp)).mkdir()
+
+    monkeypatch.setattr(run_scheduler.Command, "run_job", run_job)
+    return ran
+
+
+def at(monkeypatch, hour):
+    moment = datetime.datetime(2026, 12, 6, hour, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Oslo"))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+@NO_RUNS
+@override_settings(BACKUP_HOUR=3)
+def test_the_backup_runs_once_a_day_from_backup_hour(tmp_path, monkeypatch):
+    ran = record_jobs(monkeypatch, tmp_path)
+    with override_settings(BACKUP_DIR=str(tmp_path)):
+        at(monkeypatch, 2)
+        call_command("run_scheduler", "--ticks", "2")
+        assert "backup" not in ran
+        at(monkeypatch, 4)
+        call_command("run_scheduler", "--ticks", "3")  # a restart too: still once that day
+        call_command("run_scheduler", "--ticks", "3")
+    assert ran.count("backup") == 1
+
+
+@NO_RUNS
+@override_settings(BACKUP_DIR="", BACKUP_HOUR=0)
+def test_no_backup_job_without_backup_dir(tmp_path, monkeypatch):
+    ran = record_jobs(monkeypatch, tmp_path)
+    call_command("run_scheduler", "--ticks", "2")
+    assert "backup" not in ran
+    assert "send_due_emails" in ran

@@ -15,6 +15,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from spero_site import backups
+
 logger = logging.getLogger(__name__)
 
 # (command and arguments, every how many ticks). With the default tick of a minute: e-mails a
@@ -47,6 +49,10 @@ class Command(BaseCommand):
             for command, every in JOBS:
                 if tick % every == 0 and not stopping.is_set():
                     self.run_job(command)
+            # The daily backup goes by the clock, not by ticks: due from BACKUP_HOUR until that
+            # day has a backup folder, so a restart neither skips nor repeats it.
+            if backups.backup_due() and not stopping.is_set():
+                self.run_job(("backup",))
             tick += 1
             if ticks and tick >= ticks:
                 return
