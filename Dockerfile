@@ -7,7 +7,8 @@ ARG PYTHON_VERSION=3.11
 ARG UV_VERSION=0.13.9
 
 # --- build: the pinned dependencies, installed into /app/.venv --------------------------------
-FROM python:${PYTHON_VERSION}-slim AS build
+# Debian 13: its postgresql-client (17) can dump the PostgreSQL 16 server of compose.yaml.
+FROM python:${PYTHON_VERSION}-slim-trixie AS build
 ARG UV_VERSION
 RUN pip install --no-cache-dir "uv==${UV_VERSION}"
 # copy: the cache mount is another filesystem; never: use this image's Python, not a download.
@@ -22,12 +23,17 @@ RUN --mount=type=cache,target=/root/.cache/uv \
     && uv pip sync --python /app/.venv/bin/python --require-hashes requirements/base.txt
 
 # --- app: the runtime image, without uv or any build tools ------------------------------------
-FROM python:${PYTHON_VERSION}-slim AS app
+FROM python:${PYTHON_VERSION}-slim-trixie AS app
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PATH=/app/.venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=spero_site.settings.production \
     PORT=8000
+
+# pg_dump and pg_restore for manage.py backup / restore (docs/operations.md).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 spero \
     && useradd --system --uid 10001 --gid spero --no-create-home --home-dir /nonexistent \
@@ -48,8 +54,9 @@ RUN SECRET_KEY=collectstatic-build-only \
     EMAIL_URL=dummymail:// \
     python manage.py collectstatic --noinput
 
-# Uploaded media when no S3 bucket is configured; mount a volume here.
-RUN mkdir -p /app/media && chown spero:spero /app/media
+# Uploaded media when no S3 bucket is configured, and the scheduler's backups: volumes go here
+# (a new named volume takes these owners).
+RUN mkdir -p /app/media /backups && chown spero:spero /app/media /backups
 
 USER spero
 EXPOSE 8000

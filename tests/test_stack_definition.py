@@ -127,3 +127,17 @@ def test_haproxy_accepts_the_configuration():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_scheduler_backs_up_to_a_volume_with_the_media_and_the_image_has_pg_dump():
+    scheduler = SERVICES["scheduler"]
+    backup_dir = scheduler["environment"]["BACKUP_DIR"]
+    # The rest of its environment is the app's, not a copy that can drift.
+    assert {k: v for k, v in scheduler["environment"].items() if k != "BACKUP_DIR"} == (
+        SERVICES["app-1"]["environment"]
+    )
+    mounts = {volume.split(":")[1]: volume.split(":")[0] for volume in scheduler["volumes"]}
+    assert mounts[backup_dir] in COMPOSE["volumes"]
+    assert mounts["/app/media"] == "media"
+    assert "postgresql-client" in DOCKERFILE
+    assert backup_dir in re.search(r"^RUN mkdir -p (.*)$", DOCKERFILE, re.MULTILINE).group(1)
