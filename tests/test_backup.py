@@ -232,3 +232,11 @@ def test_sqlite_is_refused_clearly(site):
     ):
         call_command("backup")
     assert backups.backup_folders() == []
+
+
+def test_the_password_reaches_the_tools_only_in_the_environment():
+    db = {"NAME": "spero", "HOST": "db", "PORT": 5433, "USER": "spero", "PASSWORD": "hemmelig"}
+    args, env = backups.connection_args(db)
+    assert args == ["--dbname", "spero", "--host", "db", "--port", "5433", "--username", "spero"]
+    assert "hemmelig" not in " ".join(args)
+    assert env["PGPASSWORD"] == "hemmelig"
