@@ -60,6 +60,7 @@ env = environ.Env(
     BACKUP_HOUR=(int, 3),
     AXES_FAILURE_LIMIT=(int, 5),
     AXES_COOLOFF_MINUTES=(int, 15),
+    TWOFACTOR_REQUIRED_GROUPS=(list, ["Ansatt"]),
 )
 
 DEBUG = env("DEBUG")
@@ -110,6 +111,10 @@ INSTALLED_APPS = [
     "events",
     "donations",
     "privacy",
+    "twofactor",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -145,6 +150,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any admin page, the second factor for those who need it (twofactor/).
+    "twofactor.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -228,6 +235,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env("AXES_FAILURE_LIMIT")
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env("AXES_COOLOFF_MINUTES"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A second factor (twofactor/, docs/operations.md «Totrinnsinnlogging») at the admin login for
+# superusers and these groups (they can see personal data); others may turn it on themselves.
+TWOFACTOR_REQUIRED_GROUPS = env("TWOFACTOR_REQUIRED_GROUPS")
+OTP_TOTP_ISSUER = "Spero foreningen"
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "spero_site.login_lockout.LockoutCacheHandler"
 AXES_CACHE = "strict"
