@@ -13,11 +13,13 @@ from django_otp.models import Device
 
 from twofactor import services
 
-# The pages an admin user reaches before the second factor: logging in and out, and the
-# second factor's own steps.
+# What an admin user reaches before the second factor: logging in and out, the second
+# factor's own steps, and the icons and translations those pages' scripts fetch.
 OPEN_URL_NAMES = {
     "wagtailadmin_login",
     "wagtailadmin_logout",
+    "wagtailadmin_sprite",
+    "wagtailadmin_javascript_catalog",
     "twofactor_verify",
     "twofactor_enrol",
 }

@@ -66,6 +66,14 @@ def test_staff_without_a_device_reach_no_admin_page_only_enrolment(db, staff, pa
     assert response["Location"].startswith(ENROL + "?next=")
 
 
+def test_the_steps_get_the_icons_and_translations_their_scripts_fetch(staff):
+    browser = password_login("stab")
+    for name in ("wagtailadmin_sprite", "wagtailadmin_javascript_catalog"):
+        response = browser.get(reverse(name))
+        assert response.status_code == 200, name
+        assert b"<form" not in response.content
+
+
 def test_staff_with_a_device_must_enter_a_code_and_cannot_re_enrol_with_the_password(staff):
     enrolled(staff)
     browser = password_login("stab")
