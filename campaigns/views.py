@@ -12,6 +12,7 @@ from campaigns.forms import SignatureForm
 from campaigns.models import Petition, Signature
 from spero_site.abuse import ip_hash, refusal
 from spero_site.cross_site import refuse_cross_site
+from spero_site.error_reports import hides_personal_data
 from spero_site.forms import normalize_email
 
 LATEST_SIGNERS = 10
@@ -53,6 +54,7 @@ def _campaign_page(petition):
     return page
 
 
+@hides_personal_data
 @refuse_cross_site
 @require_POST
 def sign(request, slug):
@@ -110,6 +112,7 @@ def _link_with_button(request, slug, token, action, template, done_view):
     return redirect(done_view, slug=slug)
 
 
+@hides_personal_data
 @require_http_methods(["GET", "POST"])
 def confirm(request, slug, token):
     return _link_with_button(
@@ -133,6 +136,7 @@ def thanks(request, slug):
     )
 
 
+@hides_personal_data
 @require_http_methods(["GET", "POST"])
 def withdraw(request, slug, token):
     return _link_with_button(

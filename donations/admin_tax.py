@@ -18,6 +18,7 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 from django.views.generic import TemplateView
 from openpyxl import Workbook
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -83,6 +84,7 @@ def headings():
     ]
 
 
+@sensitive_variables()
 def row_values(row):
     return [
         row.national_id,
@@ -94,6 +96,7 @@ def row_values(row):
     ]
 
 
+@sensitive_variables()
 def csv_response(report, filename):
     output = io.StringIO()
     # A byte order mark makes Excel read the file as UTF-8 (æ, ø and å intact).
@@ -109,6 +112,7 @@ def csv_response(report, filename):
     return response
 
 
+@sensitive_variables()
 def xlsx_response(report, filename):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(report.year))
@@ -135,6 +139,7 @@ class TaxReportView(RefusesWith403, WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    @sensitive_variables()
     def get(self, request, *args, **kwargs):
         form = TaxReportForm(request.GET if "year" in request.GET else None)
         if form.is_bound and not form.is_valid():

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from donations import national_id
 from donations.models import DonationIntent
@@ -141,6 +142,7 @@ class DonationForm(AccessibleErrorsMixin, forms.Form):
             self.add_error(field, self.fields["other_amount"].help_text)
         cleaned["amount_ore"] = ore
 
+    @sensitive_variables()
     def _clean_tax_deduction(self, cleaned):
         number = national_id.normalize(cleaned.get("national_id", ""))
         wanted = cleaned.get("tax_deduction")
@@ -158,6 +160,7 @@ class DonationForm(AccessibleErrorsMixin, forms.Form):
             )
         cleaned["national_id"] = number if wanted else ""
 
+    @sensitive_variables()
     def donation_data(self):
         data = self.cleaned_data
         return DonationData(

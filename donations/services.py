@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from donations import national_id, tasks
 from donations.models import DonationCharge, DonationEvent, DonationIntent
@@ -67,6 +68,7 @@ class DonationData:
     national_id: str = ""
 
 
+@sensitive_variables()
 def create_intent(data, *, provider_name, origin_page=None, language="nb"):
     """A new intent, prepared by its provider (a KID for a bank transfer). Returns it. Raises
     KeyError for a provider that is not enabled or does not take this frequency. A provider

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Sum
+from django.views.decorators.debug import sensitive_variables
 
 from donations import national_id
 from donations.models import DonationCharge, DonationIntent
@@ -55,6 +56,7 @@ def year_bounds(year):
     )
 
 
+@sensitive_variables()
 def tax_report(year):
     start, end = year_bounds(year)
     per_intent = {
@@ -107,6 +109,7 @@ def tax_report(year):
     return TaxReport(year=year, rows=rows, unreadable_gifts=unreadable)
 
 
+@sensitive_variables()
 def tax_report_rows(year):
     """One TaxReportRow per donor who reached the minimum in `year`, sorted by name."""
     return tax_report(year).rows

@@ -17,6 +17,7 @@ from donations.models import DonationIntent
 from donations.providers import PROVIDERS, enabled_providers, vipps_api
 from donations.providers.base import ProviderRefused, ProviderUnavailable
 from spero_site.abuse import ip_hash, refusal, within_limits
+from spero_site.error_reports import hides_personal_data
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ def _donation_page():
     return page
 
 
+@hides_personal_data
 @require_POST
 def give(request):
     page = _donation_page()
@@ -90,6 +92,7 @@ def _start(request, intent):
     return redirect("donations:intent", intent_id=intent.pk)
 
 
+@hides_personal_data
 @require_POST
 def start(request, intent_id):
     """«Try again» on the page of a gift that did not reach Vipps: the same payment, with the

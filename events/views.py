@@ -13,6 +13,7 @@ from events import services
 from events.forms import RegistrationForm
 from events.models import Event, Registration
 from spero_site.abuse import ip_hash, refusal
+from spero_site.error_reports import hides_personal_data
 from spero_site.forms import normalize_email
 
 # Per keyed IP hash and per normalised e-mail, as for the opprop (campaigns/views.py).
@@ -63,6 +64,7 @@ def _conference_page(event):
     return page
 
 
+@hides_personal_data
 @require_POST
 def register(request, slug):
     event = get_object_or_404(Event, slug=slug)
@@ -103,6 +105,7 @@ def check_email(request, slug):
     return render(request, "events/check_email.html", {"event": event})
 
 
+@hides_personal_data
 @require_http_methods(["GET", "POST"])
 def registration(request, token):
     """A person's own page, reached from their e-mails: status, place in the queue, and the

@@ -23,6 +23,7 @@ from events.models import Registration
 from privacy import links, records, tasks
 from privacy.forms import LinkRequestForm
 from spero_site.abuse import ip_hash, refusal
+from spero_site.error_reports import hides_personal_data
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ def _request_page(request, form, *, sent=False, status=200):
     return render(request, "privacy/request.html", {"form": form, "sent": sent}, status=status)
 
 
+@hides_personal_data
 @require_http_methods(["GET", "POST"])
 @private
 def request_link(request):
@@ -121,6 +123,7 @@ def with_identity(view):
     return wrapper
 
 
+@hides_personal_data
 @require_GET
 @private
 @with_identity
@@ -135,6 +138,7 @@ def data(request, token, identity):
     return render(request, "privacy/data.html", context)
 
 
+@hides_personal_data
 @require_GET
 @private
 @with_identity
@@ -154,6 +158,7 @@ def _done(token, message):
     return redirect(reverse("privacy:data", args=[token]) + f"?done={message}")
 
 
+@hides_personal_data
 @require_POST
 @private
 @with_identity
@@ -166,6 +171,7 @@ def erase_signature(request, token, identity, pk):
     return _done(token, "signature")
 
 
+@hides_personal_data
 @require_POST
 @private
 @with_identity
@@ -178,6 +184,7 @@ def erase_registration(request, token, identity, pk):
     return _done(token, "registration")
 
 
+@hides_personal_data
 @require_POST
 @private
 @with_identity

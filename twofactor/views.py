@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from spero_site.admin_refusal import refuse_with_403
+from spero_site.error_reports import hides_personal_data
 from spero_site.login_lockout import lockout_response
 from twofactor import services
 from twofactor.forms import CodeForm
@@ -42,6 +43,7 @@ def credentials(user):
     return {"username": user.get_username()}
 
 
+@hides_personal_data
 @sensitive_post_parameters("code")
 def verify(request):
     user = request.user
@@ -76,6 +78,7 @@ def qr_code_svg(device):
     )
 
 
+@hides_personal_data
 @sensitive_post_parameters("code")
 def enrol(request):
     user = request.user
