@@ -11,6 +11,7 @@ from wagtail.models import Page, Site
 from pages.models import HomePage
 from tests.admin_helpers import log_in
 from tests.factories import make_image
+from tests.fake_vipps import FakeVipps
 from tests.migrations_data import restore_migrations_data
 
 _migrations = {}
@@ -100,3 +101,17 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def fake_vipps(settings):
+    """A fake Vipps on loopback, with the site's VIPPS_* settings pointing at it. The test fails
+    if anything the site sent or the fake answered is not as Vipps's published definitions
+    allow (tests/vipps_spec.py)."""
+    fake = FakeVipps().start()
+    for name, value in fake.site_settings().items():
+        setattr(settings, name, value)
+    settings.VIPPS_TIMEOUT_SECONDS = 5
+    yield fake
+    fake.stop()
+    fake.assert_as_published()

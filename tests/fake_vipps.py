@@ -10,11 +10,14 @@ site's own HTTP client is tested as it runs in production:
 - the donor's side: a landing page per payment and agreement where the donor approves or
   cancels, then is sent back to returnUrl / merchantRedirectUrl.
 
-Every API request is checked for its headers (bearer token, Ocp-Apim-Subscription-Key,
-Merchant-Serial-Number, Idempotency-Key where Vipps requires one); a repeated Idempotency-Key
-gets the first answer again, as Vipps does. Tests steer it with the donor's actions (approve,
-abort, expire, accept_agreement, ...), with `delay` (an answer that comes too late) and
-`fail_next` (5xx answers), and read `calls` to see what the site asked.
+Every request, every answer and every webhook is validated against Vipps's published API
+definitions (tests/vipps_openapi/, through tests/vipps_spec.py): a request they do not allow is
+refused with 400, and whatever they find is kept in `violations`, which fails the test that used
+the fake (the `fake_vipps` fixture). Beyond that the fake knows its tokens and credentials, and
+answers a repeated Idempotency-Key with the first answer again, as Vipps does. Tests steer it
+with the donor's actions (approve, abort, expire, accept_agreement, ...), with `delay` (an
+answer that comes too late) and `fail_next` (5xx answers), and read `calls` to see what the
+site asked.
 
 Run on its own for trying the Vipps flow by hand with `make run`:
     .venv/bin/python -m tests.fake_vipps --port 8089
@@ -38,6 +41,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import requests
+
+from tests import vipps_spec
 
 REFERENCE = re.compile(r"^[a-zA-Z0-9-]{8,64}$")
 IDEMPOTENCY_KEY = re.compile(r"^[a-zA-Z0-9-]{1,50}$")
@@ -83,6 +88,9 @@ class FakeVipps:
         self.webhooks = []
         self.idempotent = {}
         self.calls = []
+        # What the published definitions do not allow, in a request the site sent, an answer
+        # this fake gave or a webhook it signed: (what, method, path, findings).
+        self.violations = []
         self.delay = 0.0
         self.delay_after_processing = False
         self.fail_next = 0
@@ -182,14 +190,14 @@ class FakeVipps:
 
     # -- webhooks -------------------------------------------------------------------------
 
-    def payment_event(self, reference, name):
-        payment = self.payments[reference]
+    def payment_event(self, reference, name, amount=None):
+        """An ePayment webhook's body; `amount` for a payment this fake does not know."""
         return {
             "msn": self.msn,
             "reference": reference,
             "pspReference": secrets.token_hex(8),
             "name": name,
-            "amount": payment["amount"],
+            "amount": amount or self.payments[reference]["amount"],
             "timestamp": _now(),
             "idempotencyKey": None,
             "success": True,
@@ -224,6 +232,7 @@ class FakeVipps:
 
     def signed(self, event, url, date=None):
         """The body and headers of a webhook of `event` to `url`, signed with the secret."""
+        self.check("webhook", "POST", url, vipps_spec.webhook_problems(event))
         body = json.dumps(event).encode()
         return body, sign(self.webhook_secret, url, body, date)
 
@@ -234,6 +243,24 @@ class FakeVipps:
         for hook in self.webhooks:
             body, headers = self.signed(event, hook["url"])
             requests.post(hook["url"], data=body, headers=headers, timeout=10)
+
+    # -- the published definitions --------------------------------------------------------
+
+    def check(self, what, method, path, problems):
+        """Keep what the definitions found wrong; returns it."""
+        if problems:
+            with self._lock:
+                self.violations.append((what, method, path, problems))
+        return problems
+
+    def assert_as_published(self):
+        """Fail with every finding, one per line, unless there is none."""
+        lines = [
+            f"{what} {method} {path}: {finding}"
+            for what, method, path, findings in self.violations
+            for finding in findings
+        ]
+        assert not lines, "Not as Vipps publishes it:\n" + "\n".join(lines)
 
     # -- the API --------------------------------------------------------------------------
 
@@ -271,9 +298,19 @@ class FakeVipps:
             or headers.get("merchant-serial-number") != self.msn
         ):
             raise Problem(401, "Unauthorized")
-        token = secrets.token_urlsafe(24)
+        token = base64.b64encode(secrets.token_bytes(48)).decode()
         self.tokens.add(token)
-        return {"token_type": "Bearer", "expires_in": "3599", "access_token": token}
+        now = int(time.time())
+        # Every field a string, as the Access Token API's definition has them.
+        return {
+            "token_type": "Bearer",
+            "expires_in": "3600",
+            "ext_expires_in": "0",
+            "expires_on": str(now + 3600),
+            "not_before": str(now),
+            "resource": "00000002-0000-0000-c000-000000000000",
+            "access_token": token,
+        }
 
     def _authenticate(self, headers):
         auth = headers.get("authorization", "")
@@ -334,6 +371,7 @@ class FakeVipps:
             "amount": payment["amount"],
             "state": payment["state"],
             "paymentMethod": {"type": "WALLET"},
+            "profile": {},
             "pspReference": payment["pspReference"],
             "reference": reference,
         }
@@ -374,26 +412,41 @@ class FakeVipps:
         agreement_id = f"agr_{secrets.token_hex(5)}"
         charge_id = None
         if initial:
-            if initial.get("transactionType") not in ("DIRECT_CAPTURE", "RESERVE_CAPTURE"):
-                raise Problem(400, "Validation error")
-            charge_id = f"chr-{secrets.token_hex(5)}"
-            self.charges[charge_id] = {
-                "agreementId": agreement_id,
-                "amount": initial["amount"],
-                "status": "PENDING",
-                "due": datetime.date.today().isoformat(),
-                "type": "INITIAL",
-            }
+            charge_id = self._new_charge(
+                agreement_id, initial, type="INITIAL", status="PENDING", due=datetime.date.today()
+            )
         self.agreements[agreement_id] = {
             **body,
+            "uuid": str(uuid.uuid4()),
+            "created": _now(),
             "status": "PENDING",
             "initialChargeId": charge_id,
         }
         return 201, {
             "agreementId": agreement_id,
+            "uuid": self.agreements[agreement_id]["uuid"],
             "vippsConfirmationUrl": f"{self.url}/landing/agreement/{agreement_id}",
             "chargeId": charge_id,
         }
+
+    def _new_charge(self, agreement_id, body, *, type, status, due):  # noqa: A002 - Vipps's name
+        """A charge as Recurring keeps it; its id is the merchant's orderId when one was given
+        (recurring.v3.yaml, CreateChargeV3.orderId), else one of Vipps's own."""
+        charge_id = body.get("orderId") or f"chr-{secrets.token_hex(5)}"
+        if charge_id in self.charges:
+            raise Problem(409, "Conflict", "orderId is already used")
+        self.charges[charge_id] = {
+            "agreementId": agreement_id,
+            "amount": body["amount"],
+            "description": body["description"],
+            "status": status,
+            "due": due.isoformat(),
+            "type": type,
+            "transactionType": body["transactionType"],
+            "retryDays": body.get("retryDays", 0),
+            "externalId": body.get("externalId") or charge_id,
+        }
+        return charge_id
 
     def get_agreement(self, body, agreement_id):
         agreement = self.agreements.get(agreement_id)
@@ -401,12 +454,18 @@ class FakeVipps:
             raise Problem(404, "Agreement not found")
         return 200, {
             "id": agreement_id,
+            "uuid": agreement["uuid"],
             "status": agreement["status"],
             "pricing": agreement["pricing"],
-            "interval": agreement["interval"],
+            "interval": {**agreement["interval"], "text": "hver måned"},
             "productName": agreement["productName"],
+            "countryCode": "NO",
+            "created": agreement["created"],
             "start": agreement.get("start"),
             "stop": agreement.get("stop"),
+            "merchantAgreementUrl": agreement["merchantAgreementUrl"],
+            "merchantRedirectUrl": agreement["merchantRedirectUrl"],
+            "externalId": agreement.get("externalId") or agreement_id,
         }
 
     def create_charge(self, body, agreement_id):
@@ -424,34 +483,35 @@ class FakeVipps:
         amount = body.get("amount")
         if not isinstance(amount, int) or amount > agreement["pricing"]["amount"]:
             raise Problem(400, "Charge amount too high")
-        if body.get("transactionType") != "DIRECT_CAPTURE" or not body.get("description"):
-            raise Problem(400, "Validation error")
-        charge_id = f"chr-{secrets.token_hex(5)}"
-        self.charges[charge_id] = {
-            "agreementId": agreement_id,
-            "amount": amount,
-            "status": "DUE",
-            "due": due.isoformat(),
-            "type": "RECURRING",
-        }
+        charge_id = self._new_charge(agreement_id, body, type="RECURRING", status="DUE", due=due)
         return 201, {"chargeId": charge_id}
 
     def get_charge(self, body, agreement_id, charge_id):
         charge = self.charges.get(charge_id)
         if charge is None or charge["agreementId"] != agreement_id:
             raise Problem(404, "Charge not found")
+        captured = charge["amount"] if charge["status"] == "CHARGED" else 0
         return 200, {
             "id": charge_id,
+            "agreementId": agreement_id,
+            "externalId": charge["externalId"],
             "amount": charge["amount"],
+            "currency": "NOK",
+            "description": charge["description"],
             "status": charge["status"],
-            "due": charge["due"],
+            "due": f"{charge['due']}T00:00:00Z",
+            "retryDays": charge["retryDays"],
             "type": charge["type"],
-            "transactionType": "DIRECT_CAPTURE",
+            "transactionType": charge["transactionType"],
+            "transactionId": str(5_000_000_000 + int(charge_id.encode().hex()[:8], 16)),
+            "summary": {"captured": captured, "refunded": 0, "cancelled": 0},
+            "history": [],
         }
 
     def register_webhook(self, body):
-        if not str(body.get("url", "")).startswith("http") or not body.get("events"):
-            raise Problem(400, "Validation error")
+        # "The URL must use HTTPS" (webhooks.v1.yaml, RegisterRequest.url).
+        if not str(body.get("url", "")).startswith("https://") or not body.get("events"):
+            raise Problem(400, "Validation error", "url must be https and events not empty")
         hook = {"id": str(uuid.uuid4()), "url": body["url"], "events": body["events"]}
         self.webhooks.append(hook)
         return 201, {"id": hook["id"], "secret": self.webhook_secret}
@@ -506,6 +566,30 @@ _NEEDS_IDEMPOTENCY = {
 }
 
 
+def _success_type(path):
+    """The content type each API's definition gives its answers."""
+    return (
+        "application/json;charset=UTF-8" if path.startswith("/accesstoken/") else "application/json"
+    )
+
+
+def _problem_answer(path, problem):
+    """A refusal in the shape and content type each API's definition gives it: RFC 7807 problem
+    details, as application/problem+json in ePayment and Webhooks, as plain JSON in Recurring."""
+    body = {
+        "type": "https://developer.vippsmobilepay.com/docs/knowledge-base/errors",
+        "title": problem.title,
+        "status": problem.status,
+        "detail": problem.detail or problem.title,
+        "instance": path,
+    }
+    if path.startswith("/recurring/"):
+        body["contextId"] = str(uuid.uuid4())
+        return "application/json;charset=UTF-8", json.dumps(body)
+    body["traceId"] = str(uuid.uuid4())
+    return "application/problem+json", json.dumps(body)
+
+
 def _now():
     return datetime.datetime.now(datetime.UTC).isoformat().replace("+00:00", "Z")
 
@@ -548,30 +632,48 @@ class _Handler(BaseHTTPRequestHandler):
         if vipps.delay and not vipps.delay_after_processing:
             time.sleep(vipps.delay)
         headers = {key.lower(): value for key, value in self.headers.items()}
+        path = urlsplit(self.path).path
         try:
+            wrong = vipps.check(
+                "request", method, path, vipps_spec.request_problems(method, path, headers, raw)
+            )
+            if wrong:
+                # As Vipps would: a request its definition does not allow is refused.
+                raise Problem(400, "Bad Request", "; ".join(wrong)[:1000])
             body = json.loads(raw) if raw else {}
-            status, answer = vipps.handle(method, urlsplit(self.path).path, headers, body)
+            status, answer = vipps.handle(method, path, headers, body)
+            content_type = _success_type(path)
             text = json.dumps(answer)
         except Problem as problem:
             status = problem.status
-            text = json.dumps(
-                {"type": "about:blank", "title": problem.title, "detail": problem.detail}
-            )
+            content_type, text = _problem_answer(path, problem)
         except ValueError:
-            status, text = 400, json.dumps({"title": "Invalid JSON"})
+            status, (content_type, text) = 400, _problem_answer(path, Problem(400, "Invalid JSON"))
+        vipps.check(
+            "answer",
+            method,
+            path,
+            vipps_spec.response_problems(method, path, headers, raw, status, text, content_type),
+        )
         if vipps.delay and vipps.delay_after_processing:
             time.sleep(vipps.delay)
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self._reply(status, "application/json", text)  # unless the site gave up waiting
+            self._reply(status, content_type, text)  # unless the site gave up waiting
+
+    def _serve(self, method, raw):
+        """Vipps's pages for the donor, or one of its APIs; nothing else is here."""
+        if self._landing(raw if method == "POST" else None):
+            return
+        if vipps_spec.definition_for(urlsplit(self.path).path) is None:
+            self._reply(404, "text/plain", "Not found")
+        else:
+            self._api(method, raw)
 
     def do_GET(self):  # noqa: N802 - the base class's name
-        if not self._landing():
-            self._api("GET", b"")
+        self._serve("GET", b"")
 
     def do_POST(self):  # noqa: N802 - the base class's name
-        raw = self._read()
-        if not self._landing(raw):
-            self._api("POST", raw)
+        self._serve("POST", self._read())
 
 
 if __name__ == "__main__":

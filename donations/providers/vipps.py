@@ -139,7 +139,10 @@ class VippsProvider(Provider):
                     "amount": intent.amount_ore,
                     "description": str(_("Monthly gift to Spero foreningen")),
                     "transactionType": "DIRECT_CAPTURE",
-                    "orderId": str(intent.pk),
+                    # Not orderId: Vipps would make it the chargeId, which is at most 15
+                    # characters (recurring.v3.yaml, ChargeReference); externalId names the
+                    # gift in the settlement reports instead.
+                    "externalId": str(intent.pk),
                 },
                 "merchantRedirectUrl": self._return_url(intent),
                 "merchantAgreementUrl": settings.SITE_BASE_URL
@@ -199,7 +202,7 @@ class VippsProvider(Provider):
                 "due": charge.due_date.isoformat(),
                 "retryDays": 5,
                 "transactionType": "DIRECT_CAPTURE",
-                "orderId": f"{intent.pk.hex[:20]}-{charge.due_date:%Y%m%d}",
+                "externalId": f"{intent.pk}-{charge.due_date:%Y%m%d}",
             },
         )
         return body["chargeId"]

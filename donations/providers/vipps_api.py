@@ -21,7 +21,14 @@ from donations.providers.base import ProviderRefused, ProviderUnavailable
 
 logger = logging.getLogger(__name__)
 
-SYSTEM_HEADERS = {"Vipps-System-Name": "spero-site", "Vipps-System-Version": "1.0"}
+# Who is calling, as Vipps asks every integration to say (each at most 30 characters; the
+# Vipps-System-* parameters of every definition in tests/vipps_openapi/).
+SYSTEM_HEADERS = {
+    "Vipps-System-Name": "spero-site",
+    "Vipps-System-Version": "1.0",
+    "Vipps-System-Plugin-Name": "spero-donations",
+    "Vipps-System-Plugin-Version": "1.0",
+}
 # A token is fetched again this long before Vipps says it expires.
 TOKEN_MARGIN_SECONDS = 120
 _session = requests.Session()

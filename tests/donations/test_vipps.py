@@ -277,7 +277,8 @@ def test_monthly_charges_keep_the_day_of_the_first(charges, expected):
 
 def test_without_a_webhook_secret_every_webhook_is_refused(client, settings, fake_vipps):
     settings.VIPPS_WEBHOOK_SECRET = ""
-    body, headers = fake_vipps.signed({"reference": "x" * 10, "name": "CAPTURED"}, WEBHOOK_URL)
+    event = fake_vipps.payment_event("x" * 10, "CAPTURED", amount={"currency": "NOK", "value": 100})
+    body, headers = fake_vipps.signed(event, WEBHOOK_URL)
     response = client.generic(
         "POST", "/gave/vipps/webhook/", body, content_type="application/json", headers=headers
     )
@@ -285,15 +286,7 @@ def test_without_a_webhook_secret_every_webhook_is_refused(client, settings, fak
 
 
 def test_a_webhook_for_an_unknown_payment_is_logged_and_changes_nothing(client, fake_vipps, caplog):
-    event = {
-        "msn": "123456",
-        "reference": "f" * 36,
-        "pspReference": "x",
-        "name": "CAPTURED",
-        "amount": {"currency": "NOK", "value": 100},
-        "timestamp": "2026-12-02T10:00:00Z",
-        "success": True,
-    }
+    event = fake_vipps.payment_event("f" * 36, "CAPTURED", amount={"currency": "NOK", "value": 100})
     with caplog.at_level(logging.WARNING, logger="donations.views"):
         assert post_webhook(client, fake_vipps, event).status_code == 200
     assert "unknown reference" in caplog.text
@@ -593,12 +586,22 @@ def test_a_first_charge_that_fails_fails_the_gift(
 def test_the_webhook_registration_command_prints_the_secret(fake_vipps, settings, capsys):
     from django.core.management import call_command
 
+    settings.SITE_BASE_URL = "https://spero.example.no"
     call_command("vipps_webhook")
     [hook] = fake_vipps.webhooks
     assert hook["url"].endswith("/gave/vipps/webhook/")
     assert "epayments.payment.authorized.v1" in hook["events"]
     assert not any(event.startswith("recurring.") for event in hook["events"])
     assert f"VIPPS_WEBHOOK_SECRET={fake_vipps.webhook_secret}" in capsys.readouterr().out
+
+
+def test_the_webhook_registration_command_refuses_a_site_without_https(fake_vipps, settings):
+    from django.core.management import CommandError, call_command
+
+    settings.SITE_BASE_URL = "http://spero.example.no"
+    with pytest.raises(CommandError, match="https://"):
+        call_command("vipps_webhook")
+    assert fake_vipps.webhooks == [] and fake_vipps.calls == []
 
 
 def test_the_process_donations_command_reports_what_it_did(client, donation_page, gift, fake_vipps):  # noqa: F811

@@ -4,7 +4,6 @@ the thank-you once staff see the money), and with Vipps through the fake Vipps o
 
 import re
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from wagtail.models import Site
@@ -14,7 +13,6 @@ from donations.kid import kid_is_valid
 from donations.models import DonationIntent
 from pages.models import OrganisationSettings
 from tests.e2e.conftest import same_origin
-from tests.fake_vipps import FakeVipps
 
 
 def fill_gift(page, amount="500 kr"):
@@ -46,23 +44,14 @@ def test_a_donor_gives_by_bank_transfer(page, site):
     assert kid in receipt.body
 
 
-@pytest.fixture
-def vipps(settings):
-    fake = FakeVipps().start()
-    for name, value in fake.site_settings().items():
-        setattr(settings, name, value)
-    yield fake
-    fake.stop()
-
-
-def test_a_donor_gives_with_vipps(page, site, vipps):
+def test_a_donor_gives_with_vipps(page, site, fake_vipps):
     fill_gift(page, "1\xa0000 kr")
     page.get_by_role("button", name="Gi med Vipps").click()
-    page.wait_for_url(f"{vipps.url}/landing/**")
+    page.wait_for_url(f"{fake_vipps.url}/landing/**")
     page.get_by_role("button", name="Godkjenn").click()
     page.wait_for_url(re.compile(r"/gave/[0-9a-f-]{36}/retur/$"))
     assert page.locator('[data-status="paid"]').is_visible()
     lead = page.locator('[data-status="paid"]').inner_text()
     assert lead == "Tusen takk! Vi har mottatt gaven din på 1\xa0000 kr."
     intent = DonationIntent.objects.get()
-    assert intent.status == "paid" and vipps.payments[str(intent.pk)]["captured"] == 100_000
+    assert intent.status == "paid" and fake_vipps.payments[str(intent.pk)]["captured"] == 100_000

@@ -40,6 +40,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not vipps_api.is_configured():
             raise CommandError("Vipps is not configured (VIPPS_* in docs/deploy.md).")
+        if not options["list"] and not settings.SITE_BASE_URL.startswith("https://"):
+            # Vipps sends webhooks to HTTPS addresses only (Webhooks API, RegisterRequest.url).
+            raise CommandError(
+                f"SITE_BASE_URL must be an https:// address, not {settings.SITE_BASE_URL}."
+            )
         try:
             if options["list"]:
                 self.stdout.write(json.dumps(vipps_api.call("GET", "/webhooks/v1/webhooks")))
