@@ -593,6 +593,8 @@ def test_the_webhook_registration_command_prints_the_secret(fake_vipps, settings
     assert "epayments.payment.authorized.v1" in hook["events"]
     assert not any(event.startswith("recurring.") for event in hook["events"])
     assert f"VIPPS_WEBHOOK_SECRET={fake_vipps.webhook_secret}" in capsys.readouterr().out
+    call_command("vipps_webhook", "--list")
+    assert json.loads(capsys.readouterr().out) == {"webhooks": fake_vipps.webhooks}
 
 
 def test_the_webhook_registration_command_refuses_a_site_without_https(fake_vipps, settings):
