@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from donations import national_id, services
 from donations.forms import DonationForm
 from donations.models import DonationIntent
-from donations.providers import PROVIDERS, enabled_providers, vipps_api
-from donations.providers.base import ProviderRefused, ProviderUnavailable
+from donations.providers import PROVIDERS, offered_providers, vipps_api
+from donations.providers.base import PaymentDetails, ProviderRefused, ProviderUnavailable
 from spero_site.abuse import ip_hash, refusal, within_limits
 from spero_site.error_reports import hides_personal_data
 
@@ -28,6 +28,12 @@ CHECK_LIMIT_PER_IP = (30, 10 * 60)
 HONEYPOT_FIELD = "website"
 
 
+def _payment_details(organisation):
+    return PaymentDetails(
+        bank_account=organisation.bank_account, vipps_number=organisation.vipps_number
+    )
+
+
 def donation_form(page, request, data=None):
     from pages.models import OrganisationSettings
 
@@ -35,15 +41,21 @@ def donation_form(page, request, data=None):
     return DonationForm(
         data,
         presets=page.presets(),
-        providers=enabled_providers(),
+        providers=offered_providers(_payment_details(organisation)),
         offer_tax_deduction=organisation.tax_deduction_approved and national_id.is_available(),
     )
 
 
 def donation_context(page, request, form=None):
+    from pages.models import OrganisationSettings
+
+    details = _payment_details(OrganisationSettings.for_request(request))
     return {
         "donation_form": form or donation_form(page, request),
-        "providers": enabled_providers(),
+        # (name, label) of each way to pay the organisation's settings make possible.
+        "payment_ways": [
+            (provider.name, provider.label_for(details)) for provider in offered_providers(details)
+        ],
     }
 
 

@@ -60,6 +60,36 @@ def can_read_registrations(user):
     return registration_policy().user_has_any_permission(user, READ)
 
 
+def event_registration_buttons(event, user):
+    """Links from an event in the admin to its registrations: the participants and the waiting
+    list, their downloads and the printable list. None for whoever may not see registrations."""
+    if not can_read_registrations(user):
+        return []
+    index = reverse("registrations:index")
+    Status = Registration.Status
+    links = [
+        (_("Participants"), f"?event={event.pk}&status={Status.CONFIRMED}", "group"),
+        (_("Waiting list"), f"?event={event.pk}&status={Status.WAITING}", "list-ol"),
+        (
+            _("Download participants (XLSX)"),
+            f"?event={event.pk}&list=participants&export=xlsx",
+            "download",
+        ),
+        (
+            _("Download the waiting list (XLSX)"),
+            f"?event={event.pk}&list=waiting&export=xlsx",
+            "download",
+        ),
+    ]
+    buttons = [
+        Button(label, url=index + query, icon_name=icon, priority=100 + number)
+        for number, (label, query, icon) in enumerate(links)
+    ]
+    print_url = reverse("registrations:print", args=[event.pk])
+    buttons.append(Button(_("Print participant list"), url=print_url, icon_name="doc-full"))
+    return buttons
+
+
 def with_queue_position(queryset):
     """Each waiting registration's place in its event's queue (1 is first), counted over the
     whole queue whatever else narrows `queryset`; None for anyone not waiting."""

@@ -6,20 +6,42 @@ shown only to users with the registration permissions, and change only through e
 """
 
 from django.urls import path
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from events import admin_views, services
 from events.models import Event, Registration
 from spero_site.personal_data import PersonalDataViewSet
 
 
+class EventIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        return [
+            *super().get_list_more_buttons(instance),
+            *admin_views.event_registration_buttons(instance, self.request.user),
+        ]
+
+
+class EventEditView(EditView):
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            *admin_views.event_registration_buttons(self.object, self.request.user),
+        ]
+
+
 class EventViewSet(SnippetViewSet):
+    """Each event's row and edit page link to its participants and waiting list."""
+
     model = Event
+    index_view_class = EventIndexView
+    edit_view_class = EventEditView
     icon = "date"
     menu_label = _("Events")
     menu_order = 311

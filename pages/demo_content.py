@@ -151,6 +151,9 @@ ORGANISATION = {
     "secondary_email": "post@spero.ngo",
     "address": "Bergen",
     "privacy_page": PageRef("personvern"),
+    # Made up, but MOD11-valid, so that the whole bank-transfer flow can be tried; flagged as an
+    # example when filled in, so donors are told not to pay to it (docs/donations.md).
+    "bank_account": "1234.56.78903",
 }
 
 
@@ -1054,6 +1057,9 @@ def ensure_organisation_settings(site, pages, statistics, report):
     empty = [name for name in ORGANISATION if not getattr(organisation, name)]
     for name in empty:
         setattr(organisation, name, resolve(ORGANISATION[name], pages, statistics))
+    if "bank_account" in empty:
+        organisation.example_payment_details = True
+        empty.append("example_payment_details")
     if empty:
         organisation.save(update_fields=empty)
         report.created.append("organisation details: " + ", ".join(empty))

@@ -414,6 +414,14 @@ class OrganisationSettings(BaseSiteSetting):
         _("bank account"), max_length=13, blank=True, validators=[validate_account_number]
     )
     vipps_number = models.CharField(_("Vipps number"), max_length=10, blank=True)
+    example_payment_details = models.BooleanField(
+        _("the account and number are examples"),
+        default=False,
+        help_text=_(
+            "Ticked by the demo content, whose bank account is made up: donors are told not to "
+            "pay to it. Untick it when you enter the organisation's real account."
+        ),
+    )
     tax_deduction_approved = models.BooleanField(
         _("approved for tax deduction"),
         default=False,
@@ -451,6 +459,7 @@ class OrganisationSettings(BaseSiteSetting):
             [
                 FieldPanel("bank_account"),
                 FieldPanel("vipps_number"),
+                FieldPanel("example_payment_details"),
                 FieldPanel("tax_deduction_approved"),
             ],
             heading=_("Donations"),

@@ -16,6 +16,15 @@ class ProviderRefused(Exception):
 
 
 @dataclass(frozen=True)
+class PaymentDetails:
+    """The organisation's own ways to be paid, from its site settings: a bank account for
+    transfers with a KID, and a Vipps number donors can pay to in their app."""
+
+    bank_account: str = ""
+    vipps_number: str = ""
+
+
+@dataclass(frozen=True)
 class Started:
     """A payment the provider has begun: where to send the donor, the provider's reference for
     it and, for a monthly gift, the reference of its first charge."""
@@ -47,6 +56,14 @@ class Provider:
 
     def is_enabled(self):
         raise NotImplementedError
+
+    def is_offered(self, details):
+        """Whether donors can be offered this provider, given the organisation's PaymentDetails."""
+        return self.is_enabled()
+
+    def label_for(self, details):
+        """The provider's name on the form's button."""
+        return self.label
 
     def supports(self, frequency):
         return True

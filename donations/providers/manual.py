@@ -15,6 +15,17 @@ class ManualProvider(Provider):
     def is_enabled(self):
         return True
 
+    def is_offered(self, details):
+        # Without an account or a number there is nothing to tell the donor on the next page.
+        return bool(details.bank_account or details.vipps_number)
+
+    def label_for(self, details):
+        if not details.vipps_number:
+            return _("Bank transfer")
+        if not details.bank_account:
+            return _("Vipps to our number")
+        return self.label
+
     def prepare(self, intent):
         intent.kid = new_kid()
         return DonationIntent.Status.PENDING

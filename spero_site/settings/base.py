@@ -268,6 +268,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+# Whether the app serves static and media files itself also with DEBUG off (settings/dev.py).
+SERVE_LOCAL_FILES = False
 MEDIA_ROOT = env("MEDIA_ROOT")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

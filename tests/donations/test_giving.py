@@ -78,6 +78,49 @@ def test_giving_by_bank_transfer_shows_account_kid_and_vipps(client, donation_pa
 
 
 @pytest.mark.parametrize(
+    ("bank_account", "vipps_number", "button"),
+    [
+        ("1503.12.34561", "123456", "Gi med bankoverføring eller Vipps til vårt nummer"),
+        ("1503.12.34561", "", "Gi med bankoverføring"),
+        ("", "123456", "Gi med Vipps til vårt nummer"),
+    ],
+)
+def test_the_form_offers_only_the_ways_to_pay_the_settings_give(
+    client, donation_page, bank_account, vipps_number, button
+):
+    organisation = OrganisationSettings.for_site(Site.objects.get(is_default_site=True))
+    organisation.bank_account, organisation.vipps_number = bank_account, vipps_number
+    organisation.save()
+    html = client.get(donation_page.url).content.decode()
+    assert re.findall(r'<button type="submit" name="provider"[^>]*>([^<]*)</button>', html) == [
+        button
+    ]
+
+
+def test_without_an_account_or_number_no_gift_is_taken(client, donation_page, gift):
+    organisation = OrganisationSettings.for_site(Site.objects.get(is_default_site=True))
+    organisation.bank_account = organisation.vipps_number = ""
+    organisation.email = "post@example.no"
+    organisation.save()
+    html = client.get(donation_page.url).content.decode()
+    assert 'name="provider"' not in html and "data-no-payment-ways" in html
+    assert "Gaver kan ikke gis på nettsiden ennå" in html and "post@example.no" in html
+    response = give(client, {**gift, "provider": "manual"})
+    assert response.status_code == 400  # and the page says again how things stand
+    assert "data-no-payment-ways" in response.content.decode()
+    assert not DonationIntent.objects.exists()
+
+
+def test_an_example_account_is_marked_so_on_the_payment_page(client, donation_page, gift):
+    organisation = OrganisationSettings.for_site(Site.objects.get(is_default_site=True))
+    organisation.example_payment_details = True
+    organisation.save()
+    html = client.get(give(client, gift)["Location"]).content.decode()
+    assert "data-example-account" in html and "Ikke overfør penger til det." in html
+    assert "1503.12.34561" in html
+
+
+@pytest.mark.parametrize(
     ("text", "ore"),
     [
         ("300", 30_000),

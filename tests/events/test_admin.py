@@ -6,6 +6,7 @@ going to the waiting list."""
 import csv
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -498,3 +499,44 @@ def test_raising_the_capacity_in_the_admin_offers_the_new_seats_at_once(admin_cl
         Status.WAITING,
     ]
     assert refreshed(first).offer_expires_at is not None
+
+
+def event_admin_links(client, event):
+    """The registration links of an event's row in «Arrangementer» and of its edit page."""
+    listing = client.get(reverse("wagtailsnippets_events_event:list"))
+    edit = client.get(reverse("wagtailsnippets_events_event:edit", args=[event.pk]))
+    assert listing.status_code == edit.status_code == 200
+    index = reverse(INDEX)
+    pattern = rf'href="((?:{index}|{reverse("registrations:print", args=[event.pk])})[^"]*)"'
+    return [
+        sorted({href.replace("&amp;", "&") for href in re.findall(pattern, page.content.decode())})
+        for page in (listing, edit)
+    ]
+
+
+def test_an_events_row_and_edit_page_lead_staff_to_its_registrations(client, event):
+    fill(event, 2)
+    staff = user_in_group(
+        "stab", "change_event", "view_event", "view_registration", "change_registration"
+    )
+    on_row, on_edit = event_admin_links(log_in(client, staff), event)
+    index, printed = reverse(INDEX), reverse("registrations:print", args=[event.pk])
+    expected = sorted(
+        [
+            f"{index}?event={event.pk}&status=confirmed",
+            f"{index}?event={event.pk}&status=waiting",
+            f"{index}?event={event.pk}&list=participants&export=xlsx",
+            f"{index}?event={event.pk}&list=waiting&export=xlsx",
+            printed,
+        ]
+    )
+    assert on_row == on_edit == expected
+    for url in expected:
+        assert client.get(url).status_code == 200, url
+    participants = client.get(f"{index}?event={event.pk}&status=confirmed")
+    assert {r.event_id for r in participants.context["object_list"]} == {event.pk}
+
+
+def test_who_may_not_see_registrations_gets_no_links_to_them(client, event):
+    editor = user_in_group("arrangor", "change_event", "view_event")
+    assert event_admin_links(log_in(client, editor), event) == [[], []]

@@ -29,6 +29,7 @@ from pages.models import (
     StatisticPoint,
     StatisticsPage,
 )
+from pages.validators import validate_account_number
 
 pytestmark = pytest.mark.django_db
 
@@ -317,7 +318,10 @@ def test_organisation_settings_hold_the_contact_details_and_nothing_invented(dem
     assert organisation.email == "post@speroforeningen.no"
     assert organisation.secondary_email == "post@spero.ngo"
     assert organisation.address == "Bergen"
-    assert organisation.bank_account == ""
+    # A made-up account, valid by MOD11 so the bank-transfer flow works, flagged as an example.
+    assert organisation.bank_account == "1234.56.78903"
+    validate_account_number(organisation.bank_account)
+    assert organisation.example_payment_details is True
     assert organisation.vipps_number == ""
     assert organisation.organisation_number == ""
 
