@@ -1,9 +1,6 @@
 """Background work for conferences: the e-mails that registrations are due (an outbox,
 Registration.email_due), the waiting lists' expiry and promotion, and retention."""
 
-import datetime
-
-import icalendar
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -12,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from events.calendar import calendar_file, event_entry
 from events.models import Registration
 from spero_site.outbox import send_due
 from spero_site.tasks import run_started
@@ -32,26 +30,13 @@ def own_page_url(registration):
     return settings.SITE_BASE_URL + reverse("events:registration", args=[registration.token])
 
 
-def calendar_file(registration):
-    """The event as an iCalendar file (RFC 5545) for a confirmed participant's calendar."""
-    event = registration.event
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Spero foreningen//Arrangementer//NO")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    entry = icalendar.Event()
-    host = settings.SITE_BASE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-    entry.add("uid", f"event-{event.pk}@{host}")
-    entry.add("dtstamp", datetime.datetime.now(tz=datetime.UTC))
-    entry.add("dtstart", event.starts_at.astimezone(datetime.UTC))
-    entry.add("dtend", event.ends_at.astimezone(datetime.UTC))
-    entry.add("summary", event.title)
-    entry.add("location", ", ".join(part for part in (event.venue, event.address) if part))
-    entry.add("organizer", f"mailto:{settings.DEFAULT_FROM_EMAIL.rsplit('<', 1)[-1].rstrip('>')}")
-    entry.add("description", f"{event.organiser}\n{own_page_url(registration)}")
-    entry.add("url", own_page_url(registration))
-    calendar.add_component(entry)
-    return calendar.to_ical()
+def registration_calendar(registration):
+    """The event as an iCalendar file for a confirmed participant's calendar."""
+    url = own_page_url(registration)
+    entry = event_entry(
+        registration.event, url=url, description=f"{registration.event.organiser}\n{url}"
+    )
+    return calendar_file([entry])
 
 
 def email_message(registration, connection=None):
@@ -73,7 +58,7 @@ def email_message(registration, connection=None):
             connection=connection,
         )
         if registration.status == Registration.Status.CONFIRMED:
-            message.attach("arrangement.ics", calendar_file(registration), "text/calendar")
+            message.attach("arrangement.ics", registration_calendar(registration), "text/calendar")
         return message
 
 

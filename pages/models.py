@@ -174,17 +174,22 @@ class EventIndexPage(BasePage):
         verbose_name = _("event list")
         verbose_name_plural = _("event lists")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    def conferences(self):
+        """The published conference pages: (upcoming, soonest first; past, latest first)."""
         conferences = list(
             ConferencePage.objects.child_of(self)
             .live()
+            .public()
             .select_related("event")
             .order_by("event__starts_at")
         )
         now = timezone.now()
-        context["upcoming"] = [c for c in conferences if not c.event.is_over(now)]
-        context["past"] = [c for c in reversed(conferences) if c.event.is_over(now)]
+        upcoming = [c for c in conferences if not c.event.is_over(now)]
+        return upcoming, [c for c in reversed(conferences) if c.event.is_over(now)]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["upcoming"], context["past"] = self.conferences()
         return context
 
 

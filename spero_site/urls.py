@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from pages import feeds
 from pages import views as page_views
 
 handler500 = "spero_site.views.server_error"
@@ -15,6 +16,8 @@ urlpatterns = [
     path("robots.txt", page_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("sok/", page_views.search, name="search"),
+    path("nyheter/feed/", feeds.NewsFeed(), name="news_feed"),
+    path("arrangementer/kalender.ics", feeds.events_calendar, name="events_calendar"),
     path("opprop/", include("campaigns.urls")),
     path("pamelding/", include("events.urls")),
     path("gave/", include("donations.urls")),
