@@ -69,7 +69,10 @@ def privacy_retention_lines():
         f"<li>Betalte gaver tar vi vare på i {settings.DONATION_RETENTION_YEARS} år etter "
         "utgangen av året da du sist ga, fordi bokføringsloven krever det. Deretter sletter vi "
         "navnet, e-postadressen, meldingen og fødselsnummeret ditt, og bare beløpet og datoen "
-        "blir igjen.</li></ul>"
+        "blir igjen.</li>"
+        "<li>Meldinger fra kontaktskjemaet sletter vi "
+        f"{settings.CONTACT_CLOSED_RETENTION_DAYS} dager etter at vi har svart, og senest "
+        f"{settings.CONTACT_RETENTION_DAYS} dager etter at de kom.</li></ul>"
     )
 
 

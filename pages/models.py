@@ -4,6 +4,7 @@ No personal data lives here. Pages that carry a form (the opprop, conference reg
 donations) get it from their own app.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,6 +20,8 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Page
 from wagtail.search import index
 
+from contact.forms import ContactForm
+from contact.views import SENT_PARAMETER
 from pages.blocks import RICH_TEXT_FEATURES, BodyBlock
 from pages.validators import validate_account_number, validate_organisation_number
 
@@ -277,6 +280,8 @@ class DonationPage(BasePage):
 
 
 class ContactPage(BasePage):
+    """The organisation's contact details and the contact form (contact/)."""
+
     parent_page_types = ["pages.HomePage"]
     subpage_types = []
     max_count = 1
@@ -284,6 +289,13 @@ class ContactPage(BasePage):
     class Meta:
         verbose_name = _("contact page")
         verbose_name_plural = _("contact pages")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.setdefault("contact_form", ContactForm())
+        context["contact_sent"] = request.GET.get(SENT_PARAMETER) == "1"
+        context["contact_retention_days"] = settings.CONTACT_RETENTION_DAYS
+        return context
 
 
 class NewsIndexPage(BasePage):

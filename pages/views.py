@@ -1,9 +1,13 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
+
+from contact import views as contact_views
+from spero_site.cross_site import refuse_cross_site
+from spero_site.error_reports import hides_personal_data
 
 SEARCH_RESULTS_PER_PAGE = 10
 SEARCH_QUERY_MAX_LENGTH = 200
@@ -20,6 +24,21 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@hides_personal_data
+@refuse_cross_site
+@require_POST
+def contact_message(request):
+    """The contact page's form (pages.ContactPage): without a CSRF token, so the page can be
+    stored for every reader; a POST from another site is refused (spero_site/cross_site.py)."""
+    from pages.models import ContactPage, OrganisationSettings
+
+    page = ContactPage.objects.live().public().first()
+    if page is None:
+        raise Http404
+    recipient = OrganisationSettings.for_request(request).email
+    return contact_views.receive(request, page.specific, recipient=recipient)
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from campaigns.models import Petition, Signature
+from contact.services import messages_of
 from donations import national_id
 from donations.models import DonationCharge, DonationEvent, DonationIntent
 from donations.providers import PROVIDERS
@@ -25,10 +26,13 @@ class Records:
     signatures: list
     registrations: list
     donations: list
+    contact_messages: list
 
     @property
     def empty(self):
-        return not (self.signatures or self.registrations or self.donations)
+        return not (
+            self.signatures or self.registrations or self.donations or self.contact_messages
+        )
 
 
 def signatures_of(normalized):
@@ -70,6 +74,7 @@ def holds_anything(identity):
         signatures_of(identity.normalized).exists()
         or registrations_of(identity.normalized).exists()
         or donations_of(donor_addresses(identity)).exists()
+        or messages_of(identity.normalized).exists()
     )
 
 
@@ -93,7 +98,8 @@ def records_of(identity):
         )
         .order_by("created_at", "pk")
     )
-    return Records(identity, signatures, registrations, donations)
+    contact_messages = list(messages_of(identity.normalized).order_by("created_at", "pk"))
+    return Records(identity, signatures, registrations, donations, contact_messages)
 
 
 def addresses_of(identity):
@@ -214,6 +220,21 @@ def _donation(intent):
     }
 
 
+def _contact_message(message):
+    return {
+        "id": message.pk,
+        "name": message.name,
+        "email": message.email,
+        "subject": message.subject,
+        "message": message.message,
+        "status": message.status,
+        "status_label": str(message.get_status_display()),
+        "sent_at": _time(message.created_at),
+        "closed_at": _time(message.closed_at),
+        "ip_address_hash": message.ip_hash,
+    }
+
+
 def export(records, *, now=None):
     """Everything in `records` as a JSON-ready dict (the «Last ned alt (JSON)» download)."""
     return {
@@ -224,4 +245,5 @@ def export(records, *, now=None):
         "signatures": [_signature(s) for s in records.signatures],
         "registrations": [_registration(r) for r in records.registrations],
         "donations": [_donation(d) for d in records.donations],
+        "contact_messages": [_contact_message(m) for m in records.contact_messages],
     }

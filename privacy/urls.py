@@ -15,4 +15,9 @@ urlpatterns = [
         name="erase_registration",
     ),
     path("<str:token>/slett/gave/<uuid:pk>/", views.erase_donation, name="erase_donation"),
+    path(
+        "<str:token>/slett/melding/<int:pk>/",
+        views.erase_contact_message,
+        name="erase_contact_message",
+    ),
 ]

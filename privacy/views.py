@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns import services as campaign_services
 from campaigns.models import Signature
+from contact import services as contact_services
+from contact.models import ContactMessage
 from donations import services as donation_services
 from donations.models import DonationIntent
 from events import services as event_services
@@ -48,6 +50,7 @@ DONE_MESSAGES = {
         "This gift is still waiting for Vipps, so it cannot be deleted yet. Try again when the "
         "payment has gone through, been cancelled or expired."
     ),
+    "contact-message": gettext_lazy("The message is deleted."),
     "donation-running": gettext_lazy(
         "This monthly gift is still running. Stop the agreement in the Vipps app first, then "
         "delete it here."
@@ -182,6 +185,19 @@ def erase_registration(request, token, identity, pk):
         raise Http404 from None
     logger.info("Registration %s erased by its registrant («Mine data»)", pk)
     return _done(token, "registration")
+
+
+@hides_personal_data
+@require_POST
+@private
+@with_identity
+def erase_contact_message(request, token, identity, pk):
+    try:
+        contact_services.erase_message(pk, email_normalized=identity.normalized)
+    except ContactMessage.DoesNotExist:
+        raise Http404 from None
+    logger.info("Contact message %s erased by its sender («Mine data»)", pk)
+    return _done(token, "contact-message")
 
 
 @hides_personal_data

@@ -36,9 +36,17 @@ RECORD_RETRY_SECONDS = 10 * 60
 CLAIM_FIELD = "email_claimed_until"
 
 
-def send_due(queryset, build_message, *, field="email_due", batch_size=BATCH_SIZE):
+def send_due(
+    queryset,
+    build_message,
+    *,
+    field="email_due",
+    claim_field=CLAIM_FIELD,
+    batch_size=BATCH_SIZE,
+):
     """Send the e-mail that each row of `queryset` is due (`build_message(row, connection)`
-    returns it), and mark each one sent by emptying `field`. Returns how many were sent.
+    returns it), and mark each one sent by emptying `field`. Returns how many were sent. A row
+    that is due two kinds of e-mail has a `field` and a `claim_field` for each.
 
     A row locked by someone else is waited for, not skipped: a run must see every e-mail that
     was due when it started (spero_site/tasks.py). A row another run has claimed is left to
@@ -50,7 +58,7 @@ def send_due(queryset, build_message, *, field="email_due", batch_size=BATCH_SIZ
     sent_total, failed = 0, set()
     try:
         while True:
-            claim, batch = _claim_batch(queryset, field, failed, batch_size)
+            claim, batch = _claim_batch(queryset, field, claim_field, failed, batch_size)
             if not batch:
                 return sent_total
             for row in batch:
@@ -64,16 +72,16 @@ def send_due(queryset, build_message, *, field="email_due", batch_size=BATCH_SIZ
                     sent_total += 1
                 else:
                     failed.add(row.pk)
-                _record(queryset.model, row.pk, field, due, claim, delivered)
+                _record(queryset.model, row.pk, (field, claim_field), due, claim, delivered)
     finally:
         mail.close()
 
 
-def _claim_batch(queryset, field, failed, batch_size):
+def _claim_batch(queryset, field, claim_field, failed, batch_size):
     """Claim up to batch_size due rows that no live claim holds; returns (claim, rows)."""
     now = timezone.now()
     claim = now + datetime.timedelta(seconds=CLAIM_SECONDS)
-    unclaimed = Q(**{f"{CLAIM_FIELD}__isnull": True}) | Q(**{f"{CLAIM_FIELD}__lt": now})
+    unclaimed = Q(**{f"{claim_field}__isnull": True}) | Q(**{f"{claim_field}__lt": now})
     with transaction.atomic():
         batch = list(
             queryset.select_for_update(of=("self",))
@@ -83,25 +91,26 @@ def _claim_batch(queryset, field, failed, batch_size):
             .order_by("pk")[:batch_size]
         )
         queryset.model.objects.filter(pk__in=[row.pk for row in batch]).update(
-            **{CLAIM_FIELD: claim}
+            **{claim_field: claim}
         )
     return claim, batch
 
 
-def _record(model, pk, field, due, claim, delivered):
+def _record(model, pk, fields, due, claim, delivered):
     """Give up the claim on one row, emptying `field` when its e-mail was delivered and is still
     the one due (a new one that became due meanwhile is sent by a later batch). Retried while
     the database is away: a sent e-mail that is not recorded would be sent again."""
-    mine = model.objects.filter(pk=pk, **{CLAIM_FIELD: claim})
+    field, claim_field = fields
+    mine = model.objects.filter(pk=pk, **{claim_field: claim})
     deadline = time.monotonic() + RECORD_RETRY_SECONDS
     pause = 0.2
     while True:
         try:
             recorded = delivered and mine.filter(**{field: due}).update(
-                **{field: "", CLAIM_FIELD: None}
+                **{field: "", claim_field: None}
             )
             if not recorded:
-                mine.update(**{CLAIM_FIELD: None})
+                mine.update(**{claim_field: None})
             return
         except DatabaseError:
             # Inside a caller's transaction nothing can be retried; nor after the deadline.

@@ -35,10 +35,11 @@ def local(moment, with_time=True):
 
 def all_rules():
     from campaigns.services import retention_rules as campaign_rules
+    from contact.services import retention_rules as contact_rules
     from donations.services import retention_rules as donation_rules
     from events.services import retention_rules as event_rules
 
-    return [*campaign_rules(), *event_rules(), *donation_rules()]
+    return [*campaign_rules(), *event_rules(), *donation_rules(), *contact_rules()]
 
 
 def enforce(*, now=None, dry_run=False):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("sok/", page_views.search, name="search"),
     path("nyheter/feed/", feeds.NewsFeed(), name="news_feed"),
     path("arrangementer/kalender.ics", feeds.events_calendar, name="events_calendar"),
+    path("kontakt/send/", page_views.contact_message, name="contact_message"),
     path("opprop/", include("campaigns.urls")),
     path("pamelding/", include("events.urls")),
     path("gave/", include("donations.urls")),

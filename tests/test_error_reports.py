@@ -18,6 +18,7 @@ from django.views.debug import ExceptionReporter
 from wagtail.models import Site
 
 from campaigns import services as campaign_services
+from contact import services as contact_services
 from donations import national_id
 from donations import services as donation_services
 from donations.tax_report import tax_report
@@ -101,6 +102,18 @@ def cases(event_slug):
                 "website": "",
             },
         ),
+        "kontakt": (
+            contact_services,
+            "receive",
+            reverse("contact_message"),
+            {
+                "name": NAME,
+                "email": EMAIL,
+                "subject": "Spørsmål",
+                "message": "Jeg bruker Rullestol.",
+                "website": "",
+            },
+        ),
         "mine data": (
             privacy_tasks,
             "request_link",
@@ -135,7 +148,7 @@ def admin_email(request, exc_info, settings):
     return message.body + "".join(content for content, _ in message.alternatives)
 
 
-@pytest.mark.parametrize("case", ["opprop", "påmelding", "gave", "mine data"])
+@pytest.mark.parametrize("case", ["opprop", "påmelding", "gave", "kontakt", "mine data"])
 def test_a_failing_form_view_reports_no_personal_data(site, reports, monkeypatch, case, settings):
     event = Event.objects.filter(registration_closes_at__isnull=False).order_by("-starts_at")[0]
     module, function, url, data = cases(event.slug)[case]

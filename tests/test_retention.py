@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from campaigns.models import Signature
 from campaigns.services import UNCONFIRMED_RETENTION
+from contact import services as contact
+from contact.models import ContactMessage
 from donations import services as donations
 from donations.models import DonationIntent
 from events import services as events
@@ -33,6 +35,7 @@ RULES = {
     "registrations_of_past_events": r"Anonymised (\d+) registration\(s\) of events",
     "unpaid_gifts": r"Deleted (\d+) unpaid gift\(s\)",
     "gifts_past_accounting_period": r"Anonymised (\d+) paid gift\(s\)",
+    "contact_messages": r"Deleted (\d+) contact message\(s\)",
 }
 
 
@@ -81,6 +84,19 @@ def one_of_each():
     long_ago = now.replace(year=now.year - settings.DONATION_RETENTION_YEARS - 1)
     DonationIntent.objects.filter(pk=due["paid"].pk).update(paid_at=long_ago)
     due["paid"].charges.update(paid_at=long_ago)
+
+    def contact_message(subject):
+        return contact.receive(
+            contact.MessageData("Ola Nordmann", "ola@example.no", subject, "Hei"),
+            recipient="post@example.no",
+            ip_hash="0" * 64,
+        )
+
+    due["contact"] = contact_message("Gammel")
+    ContactMessage.objects.filter(pk=due["contact"].pk).update(
+        created_at=now - (settings.CONTACT_RETENTION_DAYS + 1) * DAY
+    )
+    kept["contact"] = contact_message("Ny")
     return due, kept
 
 
@@ -122,9 +138,10 @@ def test_one_command_applies_every_rule_and_its_dry_run_says_so_first(one_of_eac
     assert not DonationIntent.objects.filter(pk=due["unpaid"].pk).exists()
     due["paid"].refresh_from_db()
     assert due["paid"].donor_email == "" and due["paid"].amount_ore == 20_000
+    assert not ContactMessage.objects.filter(pk=due["contact"].pk).exists()
     for record in kept.values():
         record.refresh_from_db()
-        assert record.anonymised_at is None
+        assert getattr(record, "anonymised_at", None) is None
 
     # Nothing more is due: a second run changes nothing.
     assert counts(run()) == dict.fromkeys(RULES, 0)
@@ -137,6 +154,8 @@ def test_the_operations_doc_states_every_period_the_settings_give():
         "EVENT_REGISTRATION_RETENTION_DAYS",
         "DONATION_UNPAID_RETENTION_DAYS",
         "DONATION_RETENTION_YEARS",
+        "CONTACT_CLOSED_RETENTION_DAYS",
+        "CONTACT_RETENTION_DAYS",
     ):
         assert re.search(rf"`{name}` \(default \*\*{getattr(settings, name)}\*\*\)", doc), name
     assert f"{UNCONFIRMED_RETENTION.days} days after it was made" in doc
@@ -155,6 +174,7 @@ def test_the_privacy_page_states_the_periods_the_settings_give(demo_site):
         f"{settings.EVENT_REGISTRATION_RETENTION_DAYS} dager",
         f"{settings.DONATION_UNPAID_RETENTION_DAYS} dager",
         f"{settings.DONATION_RETENTION_YEARS} år",
+        f"{settings.CONTACT_RETENTION_DAYS} dager etter at de kom",
     ):
         assert phrase in lines
     assert lines in text

@@ -51,6 +51,8 @@ from wagtail.test.utils.form_data import (
 )
 
 from campaigns.models import Petition, Signature
+from contact import services as contact_services
+from contact.models import ContactMessage
 from donations import admin_tax, services
 from donations.models import DonationCharge, DonationEvent, DonationIntent
 from events import admin_views as events_admin
@@ -72,11 +74,19 @@ from tests.test_redis_cache import redis_cache, unreachable_cache  # noqa: F401 
 pytestmark = pytest.mark.django_db
 
 roles_migration = importlib.import_module("spero_site.migrations.0001_roles")
+contact_roles_migration = importlib.import_module("contact.migrations.0002_staff_role")
 EDITOR, STAFF = roles_migration.EDITOR, roles_migration.STAFF
 PASSWORD = "pw-12345"
 
 # The models whose rows say who someone is; any admin view over one is personal data.
-PERSONAL_DATA_MODELS = {Signature, Registration, DonationIntent, DonationCharge, DonationEvent}
+PERSONAL_DATA_MODELS = {
+    Signature,
+    Registration,
+    DonationIntent,
+    DonationCharge,
+    DonationEvent,
+    ContactMessage,
+}
 # The modules of the apps' own admin views over personal data.
 PERSONAL_DATA_MODULES = {
     "campaigns.admin_views",
@@ -84,6 +94,7 @@ PERSONAL_DATA_MODULES = {
     "donations.admin_views",
     "donations.admin_bank",
     "donations.admin_tax",
+    "contact.admin_views",
 }
 # What the fixture's people are called, so that a refusal can be checked to show none of it.
 PERSONAL_MARKERS = ["Signer", "Deltaker", "Kari Nordmann", "@example"]
@@ -104,6 +115,7 @@ def roles(root_page):
         if not Collection.objects.filter(depth=1).exists():
             Collection.add_root(name="Root")
         roles_migration.create_roles(django_apps, MigrationSchemaEditor)
+        contact_roles_migration.grant(django_apps, MigrationSchemaEditor)
     return {name: Group.objects.get(name=name) for name in (EDITOR, STAFF)}
 
 
@@ -171,6 +183,16 @@ def data(superuser):
         "to_mark_paid": manual_gift(400, "kari.nordmann@example.no"),
         "by_bank": manual_gift(250, "kari.bank@example.no"),
         "tax_year": year,
+        "contact_message": contact_services.receive(
+            contact_services.MessageData(
+                name="Kari Nordmann",
+                email="kari.kontakt@example.no",
+                subject="Spørsmål",
+                message="Når er neste møte?",
+            ),
+            recipient="post@example.no",
+            ip_hash="c" * 64,
+        ),
     }
 
 
@@ -325,6 +347,17 @@ def calls(data):
             upload=statement,
             audit=("donations.import_bank_statement", "lines"),
         ),
+        Call("contact_messages:index"),
+        Call("contact_messages:index_results"),
+        Call("contact_messages:edit", (data["contact_message"].pk,)),
+        Call(
+            "contact_messages:edit",
+            (data["contact_message"].pk,),
+            "post",
+            {"action": "close"},
+            ok=302,
+            audit=("contact.close", None),
+        ),
     ]
 
 
@@ -391,6 +424,7 @@ def state():
         ),
         "registrations": sorted(Registration.objects.values_list("pk", "status", "priority")),
         "donations": sorted(DonationIntent.objects.values_list("pk", "status")),
+        "contact": sorted(ContactMessage.objects.values_list("pk", "status")),
         "log": sorted(ModelLogEntry.objects.values_list("pk", flat=True)),
     }
 
@@ -514,7 +548,7 @@ def test_every_export_and_staff_action_is_in_the_audit_log_with_its_rows(client,
         else:  # one entry per row acted on
             assert len(entries) == 1, call
             acted_on = [*data["signatures"].values(), data["single"], data["group"]]
-            acted_on.append(data["to_mark_paid"])
+            acted_on += [data["to_mark_paid"], data["contact_message"]]
             assert entries[0].object_id in {str(row.pk) for row in acted_on}, call
 
 
@@ -659,7 +693,10 @@ def codenames(group):
 def test_the_roles_have_exactly_their_permissions(roles):
     editor, staff = roles[EDITOR], roles[STAFF]
     assert codenames(editor) == set(roles_migration.EDITOR_PERMISSIONS)
-    assert codenames(staff) == set(roles_migration.STAFF_PERMISSIONS)
+    assert codenames(staff) == {
+        *roles_migration.STAFF_PERMISSIONS,
+        *contact_roles_migration.STAFF_PERMISSIONS,
+    }
     root_page = Page.get_first_root_node()
     root_collection = Collection.get_first_root_node()
     for group in (editor, staff):
@@ -715,7 +752,11 @@ def test_the_migration_runs_again_without_change_and_reverses(roles):
     assert not GroupPagePermission.objects.filter(group__name__in=[EDITOR, STAFF]).exists()
 
     roles_migration.create_roles(django_apps, MigrationSchemaEditor)
+    contact_roles_migration.grant(django_apps, MigrationSchemaEditor)
     assert snapshot() == before
+    contact_roles_migration.revoke(django_apps, MigrationSchemaEditor)
+    staff = Group.objects.get(name=STAFF)
+    assert not set(contact_roles_migration.STAFF_PERMISSIONS) & codenames(staff)
 
 
 def test_a_sample_group_somebody_is_in_is_kept(roles):

@@ -41,6 +41,8 @@ env = environ.Env(
     DONATION_MAX_KRONER=(int, 100_000),
     DONATION_UNPAID_RETENTION_DAYS=(int, 90),
     DONATION_RETENTION_YEARS=(int, 5),
+    CONTACT_CLOSED_RETENTION_DAYS=(int, 90),
+    CONTACT_RETENTION_DAYS=(int, 365),
     TAX_DEDUCTION_MIN_KRONER=(int, 500),
     TAX_DEDUCTION_MAX_KRONER=(int, 25_000),
     DONATION_ENCRYPTION_KEYS=(list, []),
@@ -82,6 +84,10 @@ DONATION_MAX_KRONER = env("DONATION_MAX_KRONER")
 # this many years after the end of the year of their last payment (bokføringsloven § 13).
 DONATION_UNPAID_RETENTION_DAYS = env("DONATION_UNPAID_RETENTION_DAYS")
 DONATION_RETENTION_YEARS = env("DONATION_RETENTION_YEARS")
+# Contact messages are deleted this many days after staff closed them, and any message this many
+# days after it came, closed or not.
+CONTACT_CLOSED_RETENTION_DAYS = env("CONTACT_CLOSED_RETENTION_DAYS")
+CONTACT_RETENTION_DAYS = env("CONTACT_RETENTION_DAYS")
 # Skattefradrag for gaver: a donor's gifts in a year count when they reach the minimum, and
 # count up to the maximum (skatteloven § 6-50; 500 kr and 25 000 kr since 2024).
 TAX_DEDUCTION_MIN_KRONER = env("TAX_DEDUCTION_MIN_KRONER")
@@ -110,6 +116,7 @@ INSTALLED_APPS = [
     "campaigns",
     "events",
     "donations",
+    "contact",
     "privacy",
     "twofactor",
     "django_otp",

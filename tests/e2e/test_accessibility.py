@@ -258,6 +258,26 @@ def mine_data_form(bad):
     return visit
 
 
+def contact_form(bad):
+    def visit(page):
+        page.goto("/kontakt/")
+        if bad:
+            page.get_by_role("textbox", name="E-post").fill("kari@")
+            page.get_by_role("textbox", name="Melding").fill("x" * 5001)
+        return submit(page, "Send")
+
+    return visit
+
+
+def contact_sent(page):
+    page.goto("/kontakt/")
+    page.get_by_role("textbox", name="Navn").fill("Kari Nordmann")
+    page.get_by_role("textbox", name="E-post").fill("kari@example.no")
+    page.get_by_role("textbox", name="Emne").fill("Spørsmål")
+    page.get_by_role("textbox", name="Melding").fill("Når er neste møte?")
+    return submit(page, "Send")
+
+
 def goto(path):
     return lambda page: page.goto(path)
 
@@ -315,6 +335,9 @@ STATES = [
     State("donation-form-bad-amount", donation_form(bad=True), status=400, csrf_cookie=True),
     State("mine-data-form-empty", mine_data_form(bad=False), status=400, csrf_cookie=True),
     State("mine-data-form-bad-input", mine_data_form(bad=True), status=400, csrf_cookie=True),
+    State("contact-form-empty", contact_form(bad=False), status=400),
+    State("contact-form-bad-input", contact_form(bad=True), status=400),
+    State("contact-sent", contact_sent),
     State("form-not-sent", form_not_sent, status=403),
 ]
 

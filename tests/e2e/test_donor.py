@@ -22,10 +22,21 @@ def fill_gift(page, amount="500 kr"):
     page.get_by_role("textbox", name="E-post").fill("kari.gave@example.no")
 
 
+def test_the_demo_shows_the_whole_bank_transfer_flow_with_its_example_account(page, site):
+    fill_gift(page)
+    page.get_by_role("button", name="Gi med bankoverføring").click()
+    page.wait_for_url(re.compile(r"/gave/[0-9a-f-]{36}/$"))
+    assert "1234.56.78903" in page.content()
+    assert kid_is_valid(page.locator("[data-kid]").inner_text())
+    notice = page.locator("[data-example-account]")
+    assert notice.is_visible() and "Ikke overfør penger til det." in notice.inner_text()
+
+
 def test_a_donor_gives_by_bank_transfer(page, site):
-    # Staff enter the account (the demo content invents none).
+    # Staff enter the organisation's real account in place of the demo's example.
     organisation = OrganisationSettings.for_site(Site.objects.get(is_default_site=True))
     organisation.bank_account = "1503.12.34561"
+    organisation.example_payment_details = False
     organisation.save()
     fill_gift(page)
     page.get_by_role("button", name=re.compile("bankoverføring")).click()
@@ -34,6 +45,7 @@ def test_a_donor_gives_by_bank_transfer(page, site):
     kid = page.locator("[data-kid]").inner_text()
     assert kid == intent.kid and kid_is_valid(kid)
     assert "1503.12.34561" in page.content() and "500 kr" in page.content()
+    assert not page.locator("[data-example-account]").count()
     assert same_origin(page, site.url) == []
 
     staff = get_user_model().objects.create_user("stab", "stab@example.org", "pw-12345")

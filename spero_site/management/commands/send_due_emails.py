@@ -1,5 +1,5 @@
 """Send every e-mail that is due in the site's outboxes (spero_site/outbox.py): the opprop's, the
-conference registrations' and the donation receipts.
+conference registrations', the donation receipts and the contact form's.
 
 Normally a queued run of each app's send_due_emails task sends them within seconds; this command
 is the safety net for a run that was lost with its worker, and runs hourly in the scheduler
@@ -9,6 +9,7 @@ service of compose.yaml. It is safe to run at any time, also beside the worker.
 from django.core.management.base import BaseCommand
 
 from campaigns import tasks as campaign_tasks
+from contact import tasks as contact_tasks
 from donations import tasks as donation_tasks
 from events import tasks as event_tasks
 
@@ -16,6 +17,7 @@ OUTBOX_TASKS = [
     campaign_tasks.send_due_emails,
     event_tasks.send_due_emails,
     donation_tasks.send_due_emails,
+    contact_tasks.send_due_emails,
 ]
 
 

@@ -1,0 +1,40 @@
+"""«Ansatt» (staff) sees and closes contact messages; «Redaktør» does not (the roles are in
+spero_site/migrations/0001_roles.py, docs/operations.md). Only adds; reversing takes them away."""
+
+import importlib
+
+from django.db import migrations
+
+roles = importlib.import_module("spero_site.migrations.0001_roles")
+
+STAFF_PERMISSIONS = [
+    ("contact", "view_contactmessage"),
+    ("contact", "change_contactmessage"),
+]
+
+
+def grant(apps, schema_editor):
+    using = schema_editor.connection.alias
+    roles.ensure_permissions(apps, using, labels=["contact"])
+    Group = apps.get_model("auth", "Group")
+    for group in Group.objects.using(using).filter(name=roles.STAFF):
+        group.permissions.add(
+            *(roles.permission(apps, label, codename) for label, codename in STAFF_PERMISSIONS)
+        )
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for group in Group.objects.using(schema_editor.connection.alias).filter(name=roles.STAFF):
+        group.permissions.remove(
+            *(roles.permission(apps, label, codename) for label, codename in STAFF_PERMISSIONS)
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("contact", "0001_initial"),
+        ("spero_site", "0001_roles"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]
