@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from contact.models import ContactMessage
 from spero_site.forms import normalize_email
-from spero_site.retention import RetentionRule, local
+from spero_site.retention import deleting_rule, local
 from spero_site.tasks import enqueue_once
 
 DUE = "new"
@@ -88,24 +88,15 @@ def _expired(now):
     ) | ContactMessage.objects.filter(created_at__lt=_received_before(now))
 
 
-def delete_expired(now, dry_run=False):
-    expired = _expired(now)
-    if dry_run:
-        return expired.count()
-    with transaction.atomic():
-        return expired.delete()[0]
-
-
 def retention_rules():
     return [
-        RetentionRule(
-            name="contact_messages",
-            deletes=True,
-            scope=lambda now: (
+        deleting_rule(
+            "contact_messages",
+            lambda now: (
                 f"contact message(s) closed before {local(_closed_before(now))} "
                 f"({settings.CONTACT_CLOSED_RETENTION_DAYS} days) or received before "
                 f"{local(_received_before(now))} ({settings.CONTACT_RETENTION_DAYS} days)"
             ),
-            apply=delete_expired,
+            _expired,
         )
     ]

@@ -10,6 +10,7 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from newsletter.views import subscribe_form
 from pages.charts import bar_chart
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -191,6 +192,27 @@ class PartnersBlock(blocks.StructBlock):
         }
 
 
+class NewsletterSignupBlock(blocks.StructBlock):
+    """The newsletter's sign-up form, where an editor wants it (newsletter/views.py)."""
+
+    heading = blocks.CharBlock(label=_("Heading"), max_length=100)
+    text = blocks.TextBlock(label=_("Text"), required=False)
+
+    class Meta:
+        icon = "mail"
+        label = _("Newsletter sign-up")
+        template = "pages/blocks/newsletter_signup_block.html"
+        preview_value = {
+            "heading": "Få nyhetsbrevet",
+            "text": "Nytt fra Spero foreningen noen ganger i året.",
+        }
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["newsletter_form"] = subscribe_form((parent_context or {}).get("request"))[0]
+        return context
+
+
 class BodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     text = RichTextBlock()
@@ -199,6 +221,7 @@ class BodyBlock(blocks.StreamBlock):
     call_to_action = CallToActionBlock()
     statistic = StatisticBlock()
     partners = PartnersBlock()
+    newsletter_signup = NewsletterSignupBlock()
 
     class Meta:
         template = "pages/blocks/body_block.html"

@@ -56,6 +56,7 @@ def privacy_retention_lines():
     """The privacy page's periods, from the settings the retention rules use
     (spero_site/retention.py), so the page says what the code does."""
     from campaigns.services import UNCONFIRMED_RETENTION
+    from newsletter.services import CONFIRM_WITHIN
 
     return (
         f"<ul><li>Underskrifter som ikke blir bekreftet, sletter vi etter "
@@ -72,7 +73,9 @@ def privacy_retention_lines():
         "blir igjen.</li>"
         "<li>Meldinger fra kontaktskjemaet sletter vi "
         f"{settings.CONTACT_CLOSED_RETENTION_DAYS} dager etter at vi har svart, og senest "
-        f"{settings.CONTACT_RETENTION_DAYS} dager etter at de kom.</li></ul>"
+        f"{settings.CONTACT_RETENTION_DAYS} dager etter at de kom.</li>"
+        "<li>En påmelding til nyhetsbrevet som ikke blir bekreftet, sletter vi etter "
+        f"{CONFIRM_WITHIN.days} dager. Melder du deg av, sletter vi adressen med en gang.</li></ul>"
     )
 
 

@@ -15,6 +15,7 @@ from donations.models import DonationCharge, DonationEvent, DonationIntent
 from donations.providers import PROVIDERS
 from events import services as event_services
 from events.models import Registration
+from newsletter.services import subscribers_of
 
 # The JSON download's format; raise it when a key changes meaning or goes away.
 EXPORT_VERSION = 1
@@ -27,11 +28,16 @@ class Records:
     registrations: list
     donations: list
     contact_messages: list
+    subscriptions: list
 
     @property
     def empty(self):
         return not (
-            self.signatures or self.registrations or self.donations or self.contact_messages
+            self.signatures
+            or self.registrations
+            or self.donations
+            or self.contact_messages
+            or self.subscriptions
         )
 
 
@@ -75,6 +81,7 @@ def holds_anything(identity):
         or registrations_of(identity.normalized).exists()
         or donations_of(donor_addresses(identity)).exists()
         or messages_of(identity.normalized).exists()
+        or subscribers_of(identity.normalized).exists()
     )
 
 
@@ -99,7 +106,8 @@ def records_of(identity):
         .order_by("created_at", "pk")
     )
     contact_messages = list(messages_of(identity.normalized).order_by("created_at", "pk"))
-    return Records(identity, signatures, registrations, donations, contact_messages)
+    subscriptions = list(subscribers_of(identity.normalized))
+    return Records(identity, signatures, registrations, donations, contact_messages, subscriptions)
 
 
 def addresses_of(identity):
@@ -235,6 +243,21 @@ def _contact_message(message):
     }
 
 
+def _subscription(subscriber):
+    return {
+        "id": subscriber.pk,
+        "email": subscriber.email,
+        "first_name": subscriber.first_name,
+        "status": subscriber.status,
+        "status_label": str(subscriber.get_status_display()),
+        "consent_version": subscriber.consent_version,
+        "consented_at": _time(subscriber.consented_at),
+        "signed_up_at": _time(subscriber.created_at),
+        "confirmed_at": _time(subscriber.confirmed_at),
+        "ip_address_hash": subscriber.ip_hash,
+    }
+
+
 def export(records, *, now=None):
     """Everything in `records` as a JSON-ready dict (the «Last ned alt (JSON)» download)."""
     return {
@@ -246,4 +269,5 @@ def export(records, *, now=None):
         "registrations": [_registration(r) for r in records.registrations],
         "donations": [_donation(d) for d in records.donations],
         "contact_messages": [_contact_message(m) for m in records.contact_messages],
+        "newsletter": [_subscription(s) for s in records.subscriptions],
     }

@@ -20,4 +20,9 @@ urlpatterns = [
         views.erase_contact_message,
         name="erase_contact_message",
     ),
+    path(
+        "<str:token>/slett/nyhetsbrev/<int:pk>/",
+        views.erase_subscription,
+        name="erase_subscription",
+    ),
 ]

@@ -22,6 +22,8 @@ from donations import services as donation_services
 from donations.models import DonationIntent
 from events import services as event_services
 from events.models import Registration
+from newsletter import services as newsletter_services
+from newsletter.models import Subscriber
 from privacy import links, records, tasks
 from privacy.forms import LinkRequestForm
 from spero_site.abuse import ip_hash, refusal
@@ -51,6 +53,7 @@ DONE_MESSAGES = {
         "payment has gone through, been cancelled or expired."
     ),
     "contact-message": gettext_lazy("The message is deleted."),
+    "subscription": gettext_lazy("Your address is deleted from the newsletter list."),
     "donation-running": gettext_lazy(
         "This monthly gift is still running. Stop the agreement in the Vipps app first, then "
         "delete it here."
@@ -198,6 +201,19 @@ def erase_contact_message(request, token, identity, pk):
         raise Http404 from None
     logger.info("Contact message %s erased by its sender («Mine data»)", pk)
     return _done(token, "contact-message")
+
+
+@hides_personal_data
+@require_POST
+@private
+@with_identity
+def erase_subscription(request, token, identity, pk):
+    try:
+        newsletter_services.erase_subscriber(pk, email_normalized=identity.normalized)
+    except Subscriber.DoesNotExist:
+        raise Http404 from None
+    logger.info("Newsletter subscriber %s erased by its owner («Mine data»)", pk)
+    return _done(token, "subscription")
 
 
 @hides_personal_data

@@ -19,6 +19,7 @@ class PersonalDataViewSet(ModelViewSet):
     and change permissions offered on the group edit page. Subclasses give `get_urlpatterns`."""
 
     menu_hook = PERSONAL_DATA_MENU_HOOK
+    list_export = []  # none unless a listing says what its file holds
     copy_view_enabled = False
     add_to_reference_index = False
     search_backend_name = None  # plain database lookups; personal data is not search-indexed

@@ -8,6 +8,7 @@ not due, so running them often, or again after a failure, is safe."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 
 
@@ -28,6 +29,19 @@ class RetentionRule:
         return "Would anonymise" if dry_run else "Anonymised"
 
 
+def deleting_rule(name, scope, due):
+    """A rule that deletes the rows `due(now)` returns (a queryset), in one transaction."""
+
+    def apply(now, dry_run):
+        rows = due(now)
+        if dry_run:
+            return rows.count()
+        with transaction.atomic():
+            return rows.delete()[0]
+
+    return RetentionRule(name=name, deletes=True, scope=scope, apply=apply)
+
+
 def local(moment, with_time=True):
     """A cut-off as the report prints it, in the site's time zone."""
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M %Z}" if with_time else f"{moment:%Y-%m-%d}"
@@ -38,8 +52,15 @@ def all_rules():
     from contact.services import retention_rules as contact_rules
     from donations.services import retention_rules as donation_rules
     from events.services import retention_rules as event_rules
+    from newsletter.services import retention_rules as newsletter_rules
 
-    return [*campaign_rules(), *event_rules(), *donation_rules(), *contact_rules()]
+    return [
+        *campaign_rules(),
+        *event_rules(),
+        *donation_rules(),
+        *contact_rules(),
+        *newsletter_rules(),
+    ]
 
 
 def enforce(*, now=None, dry_run=False):

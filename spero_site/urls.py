@@ -23,6 +23,7 @@ urlpatterns = [
     path("pamelding/", include("events.urls")),
     path("gave/", include("donations.urls")),
     path("mine-data/", include("privacy.urls")),
+    path("nyhetsbrev/", include("newsletter.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumenter/", include(wagtaildocs_urls)),
 ]

@@ -20,6 +20,8 @@ from donations import services as donations
 from donations.models import DonationIntent
 from events import services as events
 from events.models import Registration
+from newsletter import services as newsletter
+from newsletter.models import Subscriber
 from pages.demo_content import privacy_retention_lines
 from spero_site import retention
 from tests.campaigns.test_retention import make_petition, make_signature
@@ -36,6 +38,7 @@ RULES = {
     "unpaid_gifts": r"Deleted (\d+) unpaid gift\(s\)",
     "gifts_past_accounting_period": r"Anonymised (\d+) paid gift\(s\)",
     "contact_messages": r"Deleted (\d+) contact message\(s\)",
+    "unconfirmed_subscribers": r"Deleted (\d+) unconfirmed newsletter subscriber\(s\)",
 }
 
 
@@ -97,6 +100,15 @@ def one_of_each():
         created_at=now - (settings.CONTACT_RETENTION_DAYS + 1) * DAY
     )
     kept["contact"] = contact_message("Ny")
+
+    def subscriber(email):
+        return newsletter.subscribe(
+            newsletter.SubscriberData(email), consent_version=1, ip_hash="0" * 64
+        )
+
+    due["subscriber"] = subscriber("glemte@example.no")
+    Subscriber.objects.filter(pk=due["subscriber"].pk).update(consented_at=now - 8 * DAY)
+    kept["subscriber"] = subscriber("ny.abonnent@example.no")
     return due, kept
 
 
@@ -139,6 +151,7 @@ def test_one_command_applies_every_rule_and_its_dry_run_says_so_first(one_of_eac
     due["paid"].refresh_from_db()
     assert due["paid"].donor_email == "" and due["paid"].amount_ore == 20_000
     assert not ContactMessage.objects.filter(pk=due["contact"].pk).exists()
+    assert not Subscriber.objects.filter(pk=due["subscriber"].pk).exists()
     for record in kept.values():
         record.refresh_from_db()
         assert getattr(record, "anonymised_at", None) is None

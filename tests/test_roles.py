@@ -58,6 +58,7 @@ from donations.models import DonationCharge, DonationEvent, DonationIntent
 from events import admin_views as events_admin
 from events import services as event_services
 from events.models import Event, Registration
+from newsletter.models import Subscriber
 from pages.models import OrganisationSettings, StandardPage, Statistic
 from spero_site import login_lockout
 from spero_site.abuse import ip_hash
@@ -75,6 +76,8 @@ pytestmark = pytest.mark.django_db
 
 roles_migration = importlib.import_module("spero_site.migrations.0001_roles")
 contact_roles_migration = importlib.import_module("contact.migrations.0002_staff_role")
+newsletter_roles_migration = importlib.import_module("newsletter.migrations.0002_staff_role")
+LATER_ROLE_MIGRATIONS = [contact_roles_migration, newsletter_roles_migration]
 EDITOR, STAFF = roles_migration.EDITOR, roles_migration.STAFF
 PASSWORD = "pw-12345"
 
@@ -86,6 +89,7 @@ PERSONAL_DATA_MODELS = {
     DonationCharge,
     DonationEvent,
     ContactMessage,
+    Subscriber,
 }
 # The modules of the apps' own admin views over personal data.
 PERSONAL_DATA_MODULES = {
@@ -115,7 +119,8 @@ def roles(root_page):
         if not Collection.objects.filter(depth=1).exists():
             Collection.add_root(name="Root")
         roles_migration.create_roles(django_apps, MigrationSchemaEditor)
-        contact_roles_migration.grant(django_apps, MigrationSchemaEditor)
+        for migration in LATER_ROLE_MIGRATIONS:
+            migration.grant(django_apps, MigrationSchemaEditor)
     return {name: Group.objects.get(name=name) for name in (EDITOR, STAFF)}
 
 
@@ -347,6 +352,8 @@ def calls(data):
             upload=statement,
             audit=("donations.import_bank_statement", "lines"),
         ),
+        Call("newsletter_subscribers:index"),
+        Call("newsletter_subscribers:index_results"),
         Call("contact_messages:index"),
         Call("contact_messages:index_results"),
         Call("contact_messages:edit", (data["contact_message"].pk,)),
@@ -695,7 +702,7 @@ def test_the_roles_have_exactly_their_permissions(roles):
     assert codenames(editor) == set(roles_migration.EDITOR_PERMISSIONS)
     assert codenames(staff) == {
         *roles_migration.STAFF_PERMISSIONS,
-        *contact_roles_migration.STAFF_PERMISSIONS,
+        *(p for migration in LATER_ROLE_MIGRATIONS for p in migration.STAFF_PERMISSIONS),
     }
     root_page = Page.get_first_root_node()
     root_collection = Collection.get_first_root_node()
@@ -752,11 +759,13 @@ def test_the_migration_runs_again_without_change_and_reverses(roles):
     assert not GroupPagePermission.objects.filter(group__name__in=[EDITOR, STAFF]).exists()
 
     roles_migration.create_roles(django_apps, MigrationSchemaEditor)
-    contact_roles_migration.grant(django_apps, MigrationSchemaEditor)
+    for migration in LATER_ROLE_MIGRATIONS:
+        migration.grant(django_apps, MigrationSchemaEditor)
     assert snapshot() == before
-    contact_roles_migration.revoke(django_apps, MigrationSchemaEditor)
-    staff = Group.objects.get(name=STAFF)
-    assert not set(contact_roles_migration.STAFF_PERMISSIONS) & codenames(staff)
+    for migration in LATER_ROLE_MIGRATIONS:
+        migration.revoke(django_apps, MigrationSchemaEditor)
+        staff = Group.objects.get(name=STAFF)
+        assert not set(migration.STAFF_PERMISSIONS) & codenames(staff)
 
 
 def test_a_sample_group_somebody_is_in_is_kept(roles):

@@ -14,21 +14,11 @@ STAFF_PERMISSIONS = [
 
 
 def grant(apps, schema_editor):
-    using = schema_editor.connection.alias
-    roles.ensure_permissions(apps, using, labels=["contact"])
-    Group = apps.get_model("auth", "Group")
-    for group in Group.objects.using(using).filter(name=roles.STAFF):
-        group.permissions.add(
-            *(roles.permission(apps, label, codename) for label, codename in STAFF_PERMISSIONS)
-        )
+    roles.grant_to_staff(apps, schema_editor.connection.alias, STAFF_PERMISSIONS)
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for group in Group.objects.using(schema_editor.connection.alias).filter(name=roles.STAFF):
-        group.permissions.remove(
-            *(roles.permission(apps, label, codename) for label, codename in STAFF_PERMISSIONS)
-        )
+    roles.revoke_from_staff(apps, schema_editor.connection.alias, STAFF_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

@@ -86,6 +86,20 @@ def permission(apps, app_label, codename):
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
+def grant_to_staff(apps, using, permissions):
+    """For a later app's migration: give «Ansatt» these (app label, codename) permissions."""
+    ensure_permissions(apps, using, labels=sorted({label for label, _ in permissions}))
+    Group = apps.get_model("auth", "Group")
+    for group in Group.objects.using(using).filter(name=STAFF):
+        group.permissions.add(*(permission(apps, label, code) for label, code in permissions))
+
+
+def revoke_from_staff(apps, using, permissions):
+    Group = apps.get_model("auth", "Group")
+    for group in Group.objects.using(using).filter(name=STAFF):
+        group.permissions.remove(*(permission(apps, label, code) for label, code in permissions))
+
+
 def create_roles(apps, schema_editor):
     using = schema_editor.connection.alias
     ensure_permissions(apps, using)

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "events",
     "donations",
     "contact",
+    "newsletter",
     "privacy",
     "twofactor",
     "django_otp",

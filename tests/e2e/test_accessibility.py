@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
@@ -24,6 +25,7 @@ from campaigns.models import Petition
 from donations import services as donation_services
 from events import services as event_services
 from events.models import Event, Registration
+from newsletter import services as newsletter_services
 from pages.models import OrganisationSettings
 from privacy import links
 from tests.e2e.conftest import same_origin
@@ -278,6 +280,27 @@ def contact_sent(page):
     return submit(page, "Send")
 
 
+def newsletter_form(bad):
+    def visit(page):
+        page.goto("/nyhetsbrev/")
+        if bad:
+            page.get_by_role("textbox", name="E-post").fill("kari@")
+        return submit(page, "Meld meg på")
+
+    return visit
+
+
+def newsletter_link(view):
+    def visit(page):
+        subscriber = newsletter_services.subscribe(
+            newsletter_services.SubscriberData(PERSON), consent_version=1, ip_hash="0" * 64
+        )
+        token = getattr(newsletter_services, f"{view}_token")(subscriber)
+        return page.goto(reverse(f"newsletter:{view}", args=[token]))
+
+    return visit
+
+
 def goto(path):
     return lambda page: page.goto(path)
 
@@ -338,6 +361,12 @@ STATES = [
     State("contact-form-empty", contact_form(bad=False), status=400),
     State("contact-form-bad-input", contact_form(bad=True), status=400),
     State("contact-sent", contact_sent),
+    State("newsletter", goto("/nyhetsbrev/")),
+    State("newsletter-form-empty", newsletter_form(bad=False), status=400),
+    State("newsletter-form-bad-input", newsletter_form(bad=True), status=400),
+    State("newsletter-check-email", goto("/nyhetsbrev/sjekk-e-posten/")),
+    State("newsletter-confirm", newsletter_link("confirm"), csrf_cookie=True),
+    State("newsletter-unsubscribe", newsletter_link("unsubscribe")),
     State("form-not-sent", form_not_sent, status=403),
 ]
 
