@@ -11,6 +11,7 @@ from contact import services
 from contact.forms import ContactForm
 from spero_site.abuse import ip_hash, refusal
 from spero_site.error_reports import hides_personal_data
+from spero_site.forms import normalize_email
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def receive(request, page, *, recipient):
         return _page(request, page, form, 400)
     refused = refusal(
         ("contact-ip", ip_hash(request), *SEND_LIMIT_PER_IP),
-        ("contact-email", form.cleaned_data["email"].lower(), *SEND_LIMIT_PER_EMAIL),
+        ("contact-email", normalize_email(form.cleaned_data["email"]), *SEND_LIMIT_PER_EMAIL),
     )
     if refused:
         form.add_error(None, refused.message)

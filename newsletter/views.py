@@ -11,6 +11,7 @@ from newsletter.models import NewsletterSettings
 from spero_site.abuse import ip_hash, refusal
 from spero_site.cross_site import refuse_cross_site
 from spero_site.error_reports import hides_personal_data
+from spero_site.forms import normalize_email
 
 SIGNUP_LIMIT_PER_IP = (10, 10 * 60)
 SIGNUP_LIMIT_PER_EMAIL = (3, 60 * 60)
@@ -48,7 +49,7 @@ def signup(request):
         return _signup_page(request, form, 400)
     refused = refusal(
         ("newsletter-ip", ip_hash(request), *SIGNUP_LIMIT_PER_IP),
-        ("newsletter-email", form.cleaned_data["email"].lower(), *SIGNUP_LIMIT_PER_EMAIL),
+        ("newsletter-email", normalize_email(form.cleaned_data["email"]), *SIGNUP_LIMIT_PER_EMAIL),
     )
     if refused:
         form.add_error(None, refused.message)

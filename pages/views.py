@@ -38,7 +38,7 @@ def contact_message(request):
     if page is None:
         raise Http404
     recipient = OrganisationSettings.for_request(request).email
-    return contact_views.receive(request, page.specific, recipient=recipient)
+    return contact_views.receive(request, page, recipient=recipient)
 
 
 @require_GET
