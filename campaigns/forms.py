@@ -14,7 +14,10 @@ class SignatureForm(AccessibleErrorsMixin, forms.Form):
     full_name = FullNameField()
     email = NormalizableEmailField(
         label=_("E-mail"),
-        help_text=_("We send you a link to confirm your signature. Nothing else."),
+        help_text=_(
+            "We send you a link to confirm your signature, and nothing else unless you ask to "
+            "be kept updated."
+        ),
         error_messages={"required": _("Enter your e-mail address.")},
     )
     postal_code = forms.CharField(
@@ -40,6 +43,13 @@ class SignatureForm(AccessibleErrorsMixin, forms.Form):
         help_text=_("Why do you sign? Shown publicly only after we have read it."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    wants_updates = forms.BooleanField(
+        label=_(
+            "Keep me updated: send me the newsletter from Spero foreningen by e-mail. I can "
+            "unsubscribe in every newsletter."
+        ),
+        required=False,
+    )
     consent = forms.BooleanField(
         error_messages={"required": _("You must agree before you can sign.")},
     )
@@ -56,4 +66,5 @@ class SignatureForm(AccessibleErrorsMixin, forms.Form):
             postal_code=data["postal_code"],
             show_publicly=data["show_publicly"],
             comment=data["comment"].strip(),
+            wants_updates=data["wants_updates"],
         )

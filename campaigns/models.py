@@ -10,14 +10,13 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from pages.blocks import RICH_TEXT_FEATURES
 from spero_site.models import ConsentWording
 
 
 class Petition(index.Indexed, ConsentWording):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    text = RichTextField(_("petition text"), features=RICH_TEXT_FEATURES)
+    text = RichTextField(_("petition text"))
     goal = models.PositiveIntegerField(_("goal"), default=1000)
     opens_at = models.DateTimeField(_("opens"), default=timezone.now)
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
@@ -107,6 +106,9 @@ class Signature(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=4, blank=True)
     place = models.CharField(_("place"), max_length=100, blank=True)
     show_publicly = models.BooleanField(_("shown publicly"), default=False)
+    # «Hold meg oppdatert»: the signer asked for the newsletter as well (newsletter/services.py
+    # includes them in a sending only when staff choose to, and only while this is ticked).
+    wants_updates = models.BooleanField(_("keep me updated"), default=False)
     comment = models.TextField(_("comment"), blank=True)
     comment_approved = models.BooleanField(_("comment approved"), default=False)
     consent_version = models.PositiveIntegerField(_("consent version"))
@@ -162,6 +164,7 @@ class Signature(models.Model):
         "comment": "",
         "comment_approved": False,
         "show_publicly": False,
+        "wants_updates": False,
         "ip_hash": "",
         "email_due": "",
     }

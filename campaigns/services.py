@@ -47,6 +47,7 @@ class SignatureData:
     postal_code: str
     show_publicly: bool
     comment: str
+    wants_updates: bool = False
 
 
 def confirm_token(signature):
@@ -74,13 +75,13 @@ def _pk_from(token, salt, max_age=None):
 _INSERT_SIGNATURE = """
     INSERT INTO campaigns_signature (
         petition_id, status, full_name, email, email_normalized, postal_code, place,
-        show_publicly, comment, comment_approved, consent_version, consented_at, ip_hash,
-        created_at, last_email_sent_at, email_due
+        show_publicly, wants_updates, comment, comment_approved, consent_version, consented_at,
+        ip_hash, created_at, last_email_sent_at, email_due
     )
     SELECT
         id, %(status)s, %(full_name)s, %(email)s, %(email_normalized)s, %(postal_code)s,
-        %(place)s, %(show_publicly)s, %(comment)s, FALSE, consent_version, %(now)s,
-        %(ip_hash)s, %(now)s, %(now)s, %(email_due)s
+        %(place)s, %(show_publicly)s, %(wants_updates)s, %(comment)s, FALSE, consent_version,
+        %(now)s, %(ip_hash)s, %(now)s, %(now)s, %(email_due)s
     FROM campaigns_petition
     WHERE slug = %(slug)s AND opens_at <= %(now)s AND (closes_at IS NULL OR closes_at > %(now)s)
     ON CONFLICT (petition_id, email_normalized) WHERE NOT (email_normalized = '') DO NOTHING
@@ -91,7 +92,9 @@ _INSERT_SIGNATURE = """
 def sign(petition_slug, data, *, ip_hash, now=None):
     """Take a signature, or a repeat of one, with the same outcome for the caller either way:
     a new signer gets a confirmation e-mail; a repeat signer gets a fresh confirmation (still
-    unconfirmed) or a note that they have signed (confirmed), at most once per interval.
+    unconfirmed) or a note that they have signed (confirmed), at most once per interval. A
+    repeat changes nothing stored: whoever types someone's address cannot tick «hold meg
+    oppdatert» for them.
     Raises PetitionClosed, or Petition.DoesNotExist for an unknown slug."""
     now = now or timezone.now()
     normalized = normalize_email(data.email)
@@ -104,6 +107,7 @@ def sign(petition_slug, data, *, ip_hash, now=None):
         "postal_code": data.postal_code,
         "place": place_for_postal_code(data.postal_code),
         "show_publicly": data.show_publicly,
+        "wants_updates": data.wants_updates,
         "comment": data.comment,
         "ip_hash": ip_hash,
         "now": connection.ops.adapt_datetimefield_value(now),
@@ -197,6 +201,17 @@ def withdraw(token, *, now=None):
         signature.save()
         _public_signers_changed()
     return signature.petition
+
+
+def stop_updates(signature_id):
+    """The unsubscribe link in a newsletter sent to a signer: «hold meg oppdatert» is no longer
+    ticked; the signature itself stays. Returns whether it was ticked."""
+    with transaction.atomic():
+        return bool(
+            Signature.objects.filter(pk=signature_id, wants_updates=True).update(
+                wants_updates=False
+            )
+        )
 
 
 def invalidate(signatures, *, now=None):

@@ -13,8 +13,6 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from newsletter.views import subscribe_form
 from pages.charts import bar_chart
 
-RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
-
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Heading"), max_length=160)
@@ -32,9 +30,6 @@ class HeadingBlock(blocks.StructBlock):
 
 
 class RichTextBlock(blocks.RichTextBlock):
-    def __init__(self, **kwargs):
-        super().__init__(features=RICH_TEXT_FEATURES, **kwargs)
-
     class Meta:
         icon = "pilcrow"
         label = _("Text")
@@ -222,6 +217,20 @@ class BodyBlock(blocks.StreamBlock):
     statistic = StatisticBlock()
     partners = PartnersBlock()
     newsletter_signup = NewsletterSignupBlock()
+
+    class Meta:
+        template = "pages/blocks/body_block.html"
+
+
+class NewsletterBodyBlock(blocks.StreamBlock):
+    """What a newsletter can hold: the blocks that read the same in an e-mail program as on
+    the web (pages/newsletters.py renders each for e-mail too)."""
+
+    heading = HeadingBlock()
+    text = RichTextBlock()
+    image = FigureBlock()
+    quote = QuoteBlock()
+    call_to_action = CallToActionBlock()
 
     class Meta:
         template = "pages/blocks/body_block.html"

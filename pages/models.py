@@ -22,7 +22,7 @@ from wagtail.search import index
 
 from contact.forms import ContactForm
 from contact.views import SENT_PARAMETER
-from pages.blocks import RICH_TEXT_FEATURES, BodyBlock
+from pages.blocks import BodyBlock
 from pages.validators import validate_account_number, validate_organisation_number
 
 
@@ -50,7 +50,7 @@ class BasePage(Page):
         blank=True,
         help_text=_("Short text shown where this page is listed or teased."),
     )
-    intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
+    intro = RichTextField(_("introduction"), blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
@@ -96,6 +96,7 @@ class HomePage(BasePage):
         "pages.DonationPage",
         "pages.ContactPage",
         "pages.NewsIndexPage",
+        "pages.NewsletterIndexPage",
     ]
     max_count = 1
 
@@ -498,3 +499,7 @@ class OrganisationSettings(BaseSiteSetting):
             ("LinkedIn", self.linkedin_url),
         ]
         return [(name, url) for name, url in links if url]
+
+
+# Newsletter pages live in their own module; imported here so that Django finds the models.
+from pages.newsletters import NewsletterIndexPage, NewsletterPage  # noqa: E402, F401

@@ -144,6 +144,7 @@ def _signature(signature):
         "comment": signature.comment,
         "comment_approved": signature.comment_approved,
         "shown_publicly": signature.show_publicly,
+        "keep_me_updated": signature.wants_updates,
         "status": signature.status,
         "status_label": str(signature.get_status_display()),
         "consent_version": signature.consent_version,

@@ -102,21 +102,30 @@ def _record(model, pk, fields, due, claim, delivered):
     the database is away: a sent e-mail that is not recorded would be sent again."""
     field, claim_field = fields
     mine = model.objects.filter(pk=pk, **{claim_field: claim})
+
+    def record():
+        recorded = delivered and mine.filter(**{field: due}).update(
+            **{field: "", claim_field: None}
+        )
+        if not recorded:
+            mine.update(**{claim_field: None})
+
+    retry_while_database_away(record, f"the e-mail of {model._meta.label} {pk}")
+
+
+def retry_while_database_away(action, what):
+    """Run `action` (a database write that records an e-mail sent), again and again while the
+    database is unavailable, for up to RECORD_RETRY_SECONDS. Returns what it returns."""
     deadline = time.monotonic() + RECORD_RETRY_SECONDS
     pause = 0.2
     while True:
         try:
-            recorded = delivered and mine.filter(**{field: due}).update(
-                **{field: "", claim_field: None}
-            )
-            if not recorded:
-                mine.update(**{claim_field: None})
-            return
+            return action()
         except DatabaseError:
             # Inside a caller's transaction nothing can be retried; nor after the deadline.
             if connection.in_atomic_block or time.monotonic() > deadline:
                 raise
-            logger.warning("Database unavailable; recording the e-mail of %s %s again", model, pk)
+            logger.warning("Database unavailable; recording %s again", what)
             connection.close()
             time.sleep(pause)
             pause = min(pause * 2, 5)

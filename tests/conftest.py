@@ -1,6 +1,8 @@
 import io
+import mailbox
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
@@ -9,6 +11,8 @@ from pytest_django.plugin import blocking_manager_key
 from wagtail.models import Page, Site
 
 from pages.models import HomePage
+from stack.processes import free_port
+from stack.smtp import MaildirHandler
 from tests.admin_helpers import log_in
 from tests.factories import make_image
 from tests.fake_vipps import FakeVipps
@@ -115,3 +119,21 @@ def fake_vipps(settings):
     yield fake
     fake.stop()
     fake.assert_as_published()
+
+
+@pytest.fixture
+def smtp_server(tmp_path, settings):
+    """A real SMTP server on loopback (the stack's, stack/smtp.py) writing to a maildir."""
+    port = free_port()
+    controller = Controller(
+        MaildirHandler(tmp_path / "maildir", None), hostname="127.0.0.1", port=port
+    )
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield mailbox.Maildir(tmp_path / "maildir")
+    finally:
+        controller.stop()

@@ -21,7 +21,7 @@ from donations.models import DonationIntent
 from events import services as events
 from events.models import Registration
 from newsletter import services as newsletter
-from newsletter.models import Subscriber
+from newsletter.models import Delivery, Mailing, Subscriber
 from pages.demo_content import privacy_retention_lines
 from spero_site import retention
 from tests.campaigns.test_retention import make_petition, make_signature
@@ -39,6 +39,7 @@ RULES = {
     "gifts_past_accounting_period": r"Anonymised (\d+) paid gift\(s\)",
     "contact_messages": r"Deleted (\d+) contact message\(s\)",
     "unconfirmed_subscribers": r"Deleted (\d+) unconfirmed newsletter subscriber\(s\)",
+    "newsletter_deliveries": r"Deleted (\d+) newsletter deliveries of sendings finished",
 }
 
 
@@ -109,6 +110,15 @@ def one_of_each():
     due["subscriber"] = subscriber("glemte@example.no")
     Subscriber.objects.filter(pk=due["subscriber"].pk).update(consented_at=now - 8 * DAY)
     kept["subscriber"] = subscriber("ny.abonnent@example.no")
+
+    def delivery(subject, finished_at):
+        mailing = Mailing.objects.create(
+            subject=subject, html="<p>Hei</p>", text="Hei", status="sent", finished_at=finished_at
+        )
+        return Delivery.objects.create(mailing=mailing, subscriber=kept["subscriber"])
+
+    due["delivery"] = delivery("Gammelt", now - newsletter.DELIVERY_RETENTION - DAY)
+    kept["delivery"] = delivery("Nytt", now - DAY)
     return due, kept
 
 
@@ -152,6 +162,7 @@ def test_one_command_applies_every_rule_and_its_dry_run_says_so_first(one_of_eac
     assert due["paid"].donor_email == "" and due["paid"].amount_ore == 20_000
     assert not ContactMessage.objects.filter(pk=due["contact"].pk).exists()
     assert not Subscriber.objects.filter(pk=due["subscriber"].pk).exists()
+    assert not Delivery.objects.filter(pk=due["delivery"].pk).exists()
     for record in kept.values():
         record.refresh_from_db()
         assert getattr(record, "anonymised_at", None) is None

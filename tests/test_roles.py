@@ -77,7 +77,12 @@ pytestmark = pytest.mark.django_db
 roles_migration = importlib.import_module("spero_site.migrations.0001_roles")
 contact_roles_migration = importlib.import_module("contact.migrations.0002_staff_role")
 newsletter_roles_migration = importlib.import_module("newsletter.migrations.0002_staff_role")
-LATER_ROLE_MIGRATIONS = [contact_roles_migration, newsletter_roles_migration]
+newsletter_sending_migration = importlib.import_module("newsletter.migrations.0004_staff_sends")
+LATER_ROLE_MIGRATIONS = [
+    contact_roles_migration,
+    newsletter_roles_migration,
+    newsletter_sending_migration,
+]
 EDITOR, STAFF = roles_migration.EDITOR, roles_migration.STAFF
 PASSWORD = "pw-12345"
 

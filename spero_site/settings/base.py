@@ -57,6 +57,7 @@ env = environ.Env(
     VIPPS_WEBHOOK_MAX_AGE_SECONDS=(int, 15 * 60),
     TASK_BACKEND=(str, ""),
     SCHEDULER_INTERVAL_SECONDS=(int, 60),
+    NEWSLETTER_LEASE_SECONDS=(int, 120),
     BACKUP_DIR=(str, ""),
     BACKUP_KEEP_DAYS=(int, 35),
     BACKUP_HOUR=(int, 3),
@@ -230,6 +231,9 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASK_BACKEND") or "immediate"
 # The scheduler's tick (manage.py run_scheduler): due e-mails every tick, the other jobs every
 # so many ticks.
 SCHEDULER_INTERVAL_SECONDS = env("SCHEDULER_INTERVAL_SECONDS")
+# A newsletter's sending run renews its hold with every message; a run that has not for this
+# long is presumed dead, and the scheduler's next run takes over (newsletter/services.py).
+NEWSLETTER_LEASE_SECONDS = env("NEWSLETTER_LEASE_SECONDS")
 
 # The first backend refuses a locked-out login before the second checks the password.
 AUTHENTICATION_BACKENDS = [
@@ -304,6 +308,15 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = SITE_BASE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nb", "Norsk bokmål")]
+# Every rich text field and block (pages, the opprop's text) offers the same few features.
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {
+        "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
+        "OPTIONS": {
+            "features": ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+        },
+    }
+}
 WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 WAGTAILSEARCH_BACKENDS = {

@@ -299,3 +299,20 @@ def test_changing_the_consent_wording_makes_a_new_version(petition):
 )
 def test_normalize_email(email, normalized):
     assert normalize_email(email) == normalized
+
+
+def test_keep_me_updated_is_stored_when_ticked_and_a_repeat_cannot_tick_it(
+    client, campaign_page, petition, sign_data
+):
+    from campaigns.models import Signature
+
+    path = reverse("campaigns:sign", args=[petition.slug])
+    page = client.get(campaign_page.url).content.decode()
+    assert "Hold meg oppdatert" in page
+    client.post(path, sign_data)
+    assert Signature.objects.get().wants_updates is False
+    # Someone else typing the same address cannot tick it for its owner.
+    client.post(path, {**sign_data, "wants_updates": "on"})
+    assert Signature.objects.get().wants_updates is False
+    client.post(path, {**sign_data, "email": "ola@example.no", "wants_updates": "on"})
+    assert Signature.objects.get(email_normalized="ola@example.no").wants_updates is True

@@ -3,11 +3,9 @@
 Norwegian errors at its fields; the honeypot, the rate limit and other sites' forms are turned
 away; staff close messages; the sender sees and deletes them in «Mine data»."""
 
-import mailbox
 import re
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +13,6 @@ from django.utils import timezone
 from contact import services, tasks
 from contact.models import ContactMessage
 from privacy import links
-from stack.processes import free_port
-from stack.smtp import MaildirHandler
 from tests.admin_helpers import log_in, user_in_group
 from tests.contact.conftest import RECIPIENT, message
 
@@ -174,24 +170,6 @@ def test_the_sender_sees_downloads_and_deletes_their_messages_in_mine_data(clien
     response = client.post(reverse(erase, args=[token, mine.pk]))
     assert response.status_code == 302 and response["Location"].endswith("?done=contact-message")
     assert list(ContactMessage.objects.values_list("subject", flat=True)) == ["Olas emne"]
-
-
-@pytest.fixture
-def smtp_server(tmp_path, settings):
-    """A real SMTP server on loopback (the stack's, stack/smtp.py) writing to a maildir."""
-    port = free_port()
-    controller = Controller(
-        MaildirHandler(tmp_path / "maildir", None), hostname="127.0.0.1", port=port
-    )
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    try:
-        yield mailbox.Maildir(tmp_path / "maildir")
-    finally:
-        controller.stop()
 
 
 def test_the_e_mails_reach_a_real_smtp_server(client, contact_page, smtp_server):

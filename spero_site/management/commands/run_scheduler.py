@@ -20,10 +20,12 @@ from spero_site import backups
 logger = logging.getLogger(__name__)
 
 # (command and arguments, every how many ticks). With the default tick of a minute: e-mails a
-# lost or failed run left due every minute, waiting-list offers and Vipps every five minutes, the
-# retention rules and the pruning of finished tasks every hour.
+# lost or failed run left due, and newsletter sendings whose run stopped, every minute;
+# waiting-list offers and Vipps every five minutes; the retention rules and the pruning of
+# finished tasks every hour.
 JOBS = (
     (("send_due_emails",), 1),
+    (("resume_mailings",), 1),
     (("process_waiting_lists",), 5),
     (("process_donations",), 5),
     (("enforce_retention",), 60),
