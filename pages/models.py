@@ -6,7 +6,6 @@ donations) get it from their own app.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -23,6 +22,7 @@ from wagtail.search import index
 from contact.forms import ContactForm
 from contact.views import SENT_PARAMETER
 from pages.blocks import BodyBlock
+from pages.pagination import page_of
 from pages.validators import validate_account_number, validate_organisation_number
 
 
@@ -313,11 +313,7 @@ class NewsIndexPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         articles = ArticlePage.objects.child_of(self).live().order_by("-date", "-pk")
-        paginator = Paginator(articles, self.articles_per_page)
-        try:
-            context["articles"] = paginator.page(request.GET.get("side", 1))
-        except (PageNotAnInteger, EmptyPage):
-            context["articles"] = paginator.page(1)
+        context["articles"] = page_of(articles, request, self.articles_per_page)
         return context
 
 

@@ -6,7 +6,6 @@ import re
 from html.parser import HTMLParser
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -17,6 +16,7 @@ from newsletter import tasks as newsletter_tasks
 from newsletter.services import NewsletterContent
 from pages.blocks import NewsletterBodyBlock
 from pages.models import BasePage
+from pages.pagination import page_of
 
 
 class NewsletterIndexPage(BasePage):
@@ -37,11 +37,7 @@ class NewsletterIndexPage(BasePage):
         newsletters = (
             NewsletterPage.objects.child_of(self).live().order_by("-first_published_at", "-pk")
         )
-        paginator = Paginator(newsletters, self.newsletters_per_page)
-        try:
-            context["newsletters"] = paginator.page(request.GET.get("side", 1))
-        except (PageNotAnInteger, EmptyPage):
-            context["newsletters"] = paginator.page(1)
+        context["newsletters"] = page_of(newsletters, request, self.newsletters_per_page)
         return context
 
 

@@ -1,4 +1,3 @@
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -6,6 +5,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
 from contact import views as contact_views
+from pages.pagination import page_of
 from spero_site.cross_site import refuse_cross_site
 from spero_site.error_reports import hides_personal_data
 
@@ -47,11 +47,7 @@ def search(request):
     results = Page.objects.none()
     if query:
         results = Page.objects.live().public().specific().search(query, operator="and")
-    paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
-    try:
-        page_of_results = paginator.page(request.GET.get("side", 1))
-    except (PageNotAnInteger, EmptyPage):
-        page_of_results = paginator.page(1)
+    page_of_results = page_of(results, request, SEARCH_RESULTS_PER_PAGE)
     return render(
         request,
         "pages/search.html",
