@@ -43,6 +43,10 @@ class AlreadySent(Exception):
     """This newsletter has been sent, or is being sent, already."""
 
 
+class NotPublished(Exception):
+    """The newsletter's page is not published: the e-mail would link to nothing."""
+
+
 class NoRecipients(Exception):
     """Nobody would get this newsletter."""
 
@@ -230,9 +234,13 @@ def send_test(content, *, to):
 
 def start_mailing(page, content, *, include_signers, started_by):
     """Send the newsletter written as `page` to everyone on the list, in the background. Its
-    content is kept as it is now. Raises AlreadySent for a page that has a sending (two clicks
-    at once make one), NoRecipients when nobody would get it."""
+    content is kept as it is now. Raises NotPublished for a page that is not live, AlreadySent
+    for a page that has a sending (two clicks at once make one), NoRecipients when nobody would
+    get it."""
     from newsletter import tasks
+
+    if not page.live:
+        raise NotPublished
 
     with transaction.atomic():
         try:

@@ -99,9 +99,6 @@ class NewsletterSendView(RefusesWith403, WagtailAdminTemplateMixin, TemplateView
     def send_to_list(self):
         if not self.request.user.has_perm(SEND_PERMISSION):
             raise PermissionDenied
-        if not self.page.live:
-            messages.error(self.request, _("Publish the newsletter first: the e-mail links to it."))
-            return
         try:
             mailing = services.start_mailing(
                 self.page,
@@ -109,6 +106,9 @@ class NewsletterSendView(RefusesWith403, WagtailAdminTemplateMixin, TemplateView
                 include_signers=self.request.POST.get("include_signers") == "on",
                 started_by=self.request.user,
             )
+        except services.NotPublished:
+            messages.error(self.request, _("Publish the newsletter first: the e-mail links to it."))
+            return
         except services.AlreadySent:
             messages.error(self.request, _("This newsletter has been sent already."))
             return
