@@ -1,12 +1,12 @@
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.services import SignatureData
-from spero_site.forms import AccessibleErrorsMixin, FullNameField, NormalizableEmailField
-
-postal_code_validator = RegexValidator(
-    r"^[0-9]{4}\Z", _("Enter a postal code of four digits, for example 5003.")
+from spero_site.forms import (
+    AccessibleErrorsMixin,
+    FullNameField,
+    NormalizableEmailField,
+    PostalCodeField,
 )
 
 
@@ -20,17 +20,10 @@ class SignatureForm(AccessibleErrorsMixin, forms.Form):
         ),
         error_messages={"required": _("Enter your e-mail address.")},
     )
-    postal_code = forms.CharField(
-        label=_("Postal code"),
-        max_length=4,
-        validators=[postal_code_validator],
+    postal_code = PostalCodeField(
         help_text=_(
             "Four digits. It tells us where support comes from, and gives your place on the "
             "list if you choose to be shown."
-        ),
-        error_messages={"required": _("Enter your postal code.")},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "postal-code", "inputmode": "numeric", "size": 4}
         ),
     )
     show_publicly = forms.BooleanField(

@@ -8,9 +8,6 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
-from django.utils.text import slugify
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from wagtail.admin import messages
@@ -24,7 +21,7 @@ from wagtail.permissions import policy_registry
 
 from donations import services
 from donations.models import DonationCharge, DonationIntent
-from spero_site.admin_exports import StreamingExportIndexView
+from spero_site.admin_exports import FilteredExportIndexView
 from spero_site.admin_refusal import RefusesWith403
 
 READ = ["view", "change"]
@@ -34,6 +31,7 @@ TAX_REPORT_PERMISSION = "donations.export_tax_report"
 
 Status = DonationIntent.Status
 ChargeStatus = DonationCharge.Status
+Purpose = DonationIntent.Purpose
 
 
 def can_read_donations(user):
@@ -47,10 +45,10 @@ class DonationFilterSet(WagtailFilterSet):
 
     class Meta:
         model = DonationIntent
-        fields = ["status", "provider", "frequency"]
+        fields = ["status", "purpose", "provider", "frequency"]
 
 
-class DonationIndexView(StreamingExportIndexView):
+class DonationIndexView(FilteredExportIndexView):
     """The intents, newest first; the export holds what the filters select."""
 
     any_permission_required = READ
@@ -60,43 +58,13 @@ class DonationIndexView(StreamingExportIndexView):
         "get_frequency_display": _("Frequency"),
     }
 
-    def export_queryset(self):
-        return self.get_queryset()
+    export_action = EXPORT_ACTION
+    file_name = _("donations")
 
-    def log_export(self, queryset, export_format):
-        # Intents have no parent object to log on (as a petition or an event is); the entry
-        # is logged on the user who exported.
-        log(
-            self.request.user,
-            EXPORT_ACTION,
-            user=self.request.user,
-            data={
-                "format": export_format,
-                "rows": queryset.count(),
-                "filters": self.logged_filters(),
-                "searched": self.is_searching,
-            },
-        )
-
-    def get_filename(self):
-        return f"{slugify(gettext('donations'))}-{timezone.localdate().isoformat()}"
-
-    @cached_property
-    def header_more_buttons(self):
+    def more_buttons(self):
+        totals = reverse("donations_admin:totals")
         return [
-            *super().header_more_buttons,
-            Button(
-                _("Download (XLSX)"), url=self.xlsx_export_url, icon_name="download", priority=90
-            ),
-            Button(
-                _("Download (CSV)"), url=self.csv_export_url, icon_name="download", priority=100
-            ),
-            Button(
-                _("Totals per month"),
-                url=reverse("donations_admin:totals"),
-                icon_name="table",
-                priority=110,
-            ),
+            Button(_("Totals per month"), url=totals, icon_name="table", priority=110),
             *self.permitted_buttons(),
         ]
 
@@ -140,7 +108,7 @@ def monthly_totals():
     """Money received per month (one-off gifts and each month of a monthly gift), newest
     first: [{month, gifts, total_ore}]."""
     return list(
-        DonationCharge.objects.filter(status=ChargeStatus.CHARGED)
+        DonationCharge.objects.filter(status=ChargeStatus.CHARGED, intent__purpose=Purpose.GIFT)
         .annotate(month=TruncMonth("paid_at"))
         .values("month")
         .annotate(gifts=Count("pk"), total_ore=Sum("amount_ore"))
@@ -175,11 +143,13 @@ class MonthTotalPanel(Component):
     def get_context_data(self, parent_context=None):
         start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         paid = DonationCharge.objects.filter(
-            status=ChargeStatus.CHARGED, paid_at__gte=start
+            status=ChargeStatus.CHARGED, paid_at__gte=start, intent__purpose=Purpose.GIFT
         ).aggregate(gifts=Count("pk"), total_ore=Sum("amount_ore"))
         return {
             "gifts": paid["gifts"],
             "total_kroner": (paid["total_ore"] or 0) // 100,
-            "pending": DonationIntent.objects.filter(status=Status.PENDING).count(),
+            "pending": DonationIntent.objects.filter(
+                status=Status.PENDING, purpose=Purpose.GIFT
+            ).count(),
             "donations_url": reverse("donation_intents:index"),
         }

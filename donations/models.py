@@ -22,6 +22,10 @@ class DonationIntent(models.Model):
         FAILED = "failed", _("Failed")
         REFUNDED = "refunded", _("Refunded")
 
+    class Purpose(models.TextChoices):
+        GIFT = "gift", _("Gift")
+        MEMBERSHIP_FEE = "membership_fee", _("Membership fee")
+
     class Email(models.TextChoices):
         NONE = "", _("None")
         RECEIPT = "receipt", _("Receipt")
@@ -36,6 +40,16 @@ class DonationIntent(models.Model):
     donor_email = models.EmailField(_("e-mail"))
     message = models.TextField(_("message"), blank=True)
     provider = models.CharField(_("payment method"), max_length=16)
+    # A membership fee (members/) is paid through the same providers as a gift, but is no gift:
+    # it is left out of the gift totals and the tax deduction report.
+    purpose = models.CharField(
+        _("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.GIFT
+    )
+    # What the payer reads in Vipps and on the receipt when it is not a gift ("Medlemskontingent
+    # 2027 – Ordinært medlem").
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    # Where Vipps sends the payer back, when not to the gift's own page (a member's page).
+    return_path = models.CharField(max_length=300, blank=True, editable=False)
     provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
     # The KID a bank transfer carries, so that staff can match it to the intent.
     kid = models.CharField(_("KID"), max_length=25, blank=True)

@@ -66,6 +66,10 @@ class DonationData:
     message: str
     # A validated fødselsnummer, only when the donor asked for tax deduction.
     national_id: str = ""
+    # Set by the app whose payment this is when it is not a gift (DonationIntent.purpose).
+    purpose: str = DonationIntent.Purpose.GIFT
+    description: str = ""
+    return_path: str = ""
 
 
 @sensitive_variables()
@@ -86,6 +90,9 @@ def create_intent(data, *, provider_name, origin_page=None, language="nb"):
                     donor_email=data.donor_email,
                     message=data.message,
                     provider=provider.name,
+                    purpose=data.purpose,
+                    description=data.description,
+                    return_path=data.return_path,
                     origin_page=origin_page,
                     language=language,
                 )

@@ -20,14 +20,19 @@ DUE_EMAILS = "donations.send_due_emails"
 
 
 def receipt_message(intent, connection=None):
-    """The receipt for a paid gift, in the language the donor gave in."""
+    """The receipt for a paid gift or membership fee, in the language the payer gave in."""
     with translation.override(intent.language), timezone.override(settings.TIME_ZONE):
+        fee = intent.purpose == DonationIntent.Purpose.MEMBERSHIP_FEE
         context = {
             "intent": intent,
-            "intent_url": settings.SITE_BASE_URL + reverse("donations:intent", args=[intent.pk]),
+            "fee": fee,
+            "intent_url": settings.SITE_BASE_URL
+            + (intent.return_path or reverse("donations:intent", args=[intent.pk])),
         }
         return EmailMessage(
-            subject=_("Receipt for your gift to Spero foreningen"),
+            subject=_("Receipt for your membership fee to Spero foreningen")
+            if fee
+            else _("Receipt for your gift to Spero foreningen"),
             body=render_to_string("donations/emails/receipt.txt", context),
             to=[intent.donor_email],
             connection=connection,

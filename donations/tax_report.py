@@ -66,6 +66,7 @@ def tax_report(year):
             paid_at__gte=start,
             paid_at__lt=end,
             intent__tax_deduction=True,
+            intent__purpose=DonationIntent.Purpose.GIFT,
         )
         .exclude(intent__status=DonationIntent.Status.REFUNDED)
         .exclude(intent__national_id_encrypted="")

@@ -34,6 +34,18 @@ def _payment_details(organisation):
     )
 
 
+def payment_settings(request):
+    """The organisation's settings that say how it is paid (its account, its Vipps number,
+    whether they are the demo's example) and the ways to pay they make possible, as (provider
+    name, label): for this app's pages and for members/, which takes fees the same way."""
+    from pages.models import OrganisationSettings
+
+    organisation = OrganisationSettings.for_request(request)
+    details = _payment_details(organisation)
+    ways = [(provider.name, provider.label_for(details)) for provider in offered_providers(details)]
+    return organisation, ways
+
+
 def donation_form(page, request, data=None):
     from pages.models import OrganisationSettings
 
@@ -47,15 +59,10 @@ def donation_form(page, request, data=None):
 
 
 def donation_context(page, request, form=None):
-    from pages.models import OrganisationSettings
-
-    details = _payment_details(OrganisationSettings.for_request(request))
     return {
         "donation_form": form or donation_form(page, request),
         # (name, label) of each way to pay the organisation's settings make possible.
-        "payment_ways": [
-            (provider.name, provider.label_for(details)) for provider in offered_providers(details)
-        ],
+        "payment_ways": payment_settings(request)[1],
     }
 
 

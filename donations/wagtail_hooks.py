@@ -21,12 +21,22 @@ class DonationViewSet(PersonalDataViewSet):
     inspect_view_enabled = True
     # Intents change through services only: no edit view either.
     absent_url_names = (*PersonalDataViewSet.absent_url_names, "edit")
-    list_display = ["donor_name", "amount_kroner", "frequency", "provider", "status", "created_at"]
+    list_display = [
+        "donor_name",
+        "amount_kroner",
+        "purpose",
+        "frequency",
+        "provider",
+        "status",
+        "created_at",
+    ]
     filterset_class = admin_views.DonationFilterSet
     search_fields = ["donor_name", "donor_email", "kid"]
     list_export = [
         "created_at",
         "amount_kroner",
+        "get_purpose_display",
+        "description",
         "get_frequency_display",
         "donor_name",
         "donor_email",
@@ -37,6 +47,8 @@ class DonationViewSet(PersonalDataViewSet):
     ]
     inspect_view_fields = [
         "amount_kroner",
+        "purpose",
+        "description",
         "frequency",
         "donor_name",
         "donor_email",

@@ -1,14 +1,16 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Registration
 from events.services import RegistrationData
-from spero_site.forms import AccessibleErrorsMixin, FullNameField, NormalizableEmailField
+from spero_site.forms import (
+    AccessibleErrorsMixin,
+    FullNameField,
+    NormalizableEmailField,
+    NorwegianPhoneField,
+)
 
 # A Norwegian number: eight digits, in any grouping, optionally after +47 or 0047.
-NORWEGIAN_PHONE = re.compile(r"^(?:\+47|0047)?([0-9]{8})\Z")
 # Who registers on behalf of someone names them.
 NEEDS_ORGANISATION = {
     Registration.Affiliation.MUNICIPALITY,
@@ -24,14 +26,10 @@ class RegistrationForm(AccessibleErrorsMixin, forms.Form):
         help_text=_("We send your confirmation here, and news about your seat."),
         error_messages={"required": _("Enter your e-mail address.")},
     )
-    phone = forms.CharField(
-        label=_("Phone (optional)"),
-        max_length=20,
-        required=False,
+    phone = NorwegianPhoneField(
         help_text=_(
             "A Norwegian number of eight digits. Only used if plans change at short notice."
         ),
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     affiliation = forms.ChoiceField(
         label=_("I register for"),
@@ -83,18 +81,6 @@ class RegistrationForm(AccessibleErrorsMixin, forms.Form):
         if most == 1:
             # One seat each: nothing to choose.
             del self.fields["seats"]
-
-    def clean_phone(self):
-        digits = re.sub(r"[\s.-]", "", self.cleaned_data["phone"])
-        if not digits:
-            return ""
-        match = NORWEGIAN_PHONE.match(digits)
-        if not match:
-            raise forms.ValidationError(
-                _("Enter a Norwegian phone number of eight digits, for example 412 34 567.")
-            )
-        number = match.group(1)
-        return f"{number[:3]} {number[3:5]} {number[5:]}"
 
     def clean(self):
         cleaned = super().clean()

@@ -26,6 +26,7 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from campaigns.models import Petition
 from events.models import Event, Registration
+from members.models import MembershipKind
 from pages.models import (
     ArticlePage,
     CampaignPage,
@@ -34,6 +35,7 @@ from pages.models import (
     DonationPage,
     EventIndexPage,
     HomePage,
+    MembershipPage,
     NewsIndexPage,
     OrganisationSettings,
     StandardPage,
@@ -56,6 +58,7 @@ def privacy_retention_lines():
     """The privacy page's periods, from the settings the retention rules use
     (spero_site/retention.py), so the page says what the code does."""
     from campaigns.services import UNCONFIRMED_RETENTION
+    from members.services import CONFIRM_WITHIN as MEMBER_CONFIRM_WITHIN
     from newsletter.services import CONFIRM_WITHIN
 
     return (
@@ -75,7 +78,11 @@ def privacy_retention_lines():
         f"{settings.CONTACT_CLOSED_RETENTION_DAYS} dager etter at vi har svart, og senest "
         f"{settings.CONTACT_RETENTION_DAYS} dager etter at de kom.</li>"
         "<li>En påmelding til nyhetsbrevet som ikke blir bekreftet, sletter vi etter "
-        f"{CONFIRM_WITHIN.days} dager. Melder du deg av, sletter vi adressen med en gang.</li></ul>"
+        f"{CONFIRM_WITHIN.days} dager. Melder du deg av, sletter vi adressen med en gang.</li>"
+        "<li>Et medlemskap som ikke blir bekreftet, sletter vi etter "
+        f"{MEMBER_CONFIRM_WITHIN.days} dager. Melder du deg ut, anonymiserer vi deg i "
+        f"medlemsregisteret {settings.MEMBERSHIP_RESIGNED_RETENTION_DAYS} dager etter; det "
+        "samme gjør vi når du ikke har betalt kontingent på to år.</li></ul>"
     )
 
 
@@ -741,6 +748,66 @@ DONATION = PageSpec(
     ),
 )
 
+# The kinds of membership and fees are not in the seeds: made up for the demo, in the range
+# Norwegian user organisations ask. The youth kind has an age limit, so the join form asks for
+# the birth year.
+MEMBERSHIP_KINDS = (
+    {"name": "Ordinært medlem", "fee_kroner": 300, "sort_order": 1},
+    {
+        "name": "Redusert kontingent",
+        "description": "For studenter, pensjonister og deg som lever av trygd.",
+        "fee_kroner": 150,
+        "sort_order": 2,
+    },
+    {
+        "name": "Ungdomsmedlem",
+        "description": "Til og med det året du fyller 25.",
+        "fee_kroner": 100,
+        "max_age": 25,
+        "sort_order": 3,
+    },
+    {
+        "name": "Husstandsmedlemskap",
+        "description": "Alle som bor sammen, på én kontingent.",
+        "fee_kroner": 450,
+        "sort_order": 4,
+    },
+    {
+        "name": "Støttemedlem",
+        "description": "Du støtter arbeidet, men har ikke stemmerett på årsmøtet.",
+        "fee_kroner": 200,
+        "has_vote": False,
+        "sort_order": 5,
+    },
+)
+
+MEMBERSHIP = PageSpec(
+    slug="bli-medlem",
+    parent="",
+    model=MembershipPage,
+    title="Bli medlem",
+    show_in_menus=True,
+    search_description="Bli medlem i Spero foreningen, bruker- og interesseorganisasjonen i "
+    "Bergen for alle som er berørt av rusavhengighet og psykiske lidelser.",
+    listing_summary="Som medlem gir du organisasjonen en sterkere stemme.",
+    intro="<p>Spero er en bruker- og interesseorganisasjon. Jo flere medlemmer vi har, jo "
+    "tydeligere blir stemmen vår – og hvert betalende medlem teller når vi søker om tilskudd.</p>",
+    body=(
+        heading("Hva du gir oss"),
+        text(
+            "<p>Vi spør bare om det medlemsregisteret trenger: navn, e-post og postnummer, og "
+            "telefon hvis du vil. Fødselsåret spør vi om bare for ungdomsmedlemskap. Du "
+            "bekrefter på e-post og betaler kontingenten med Vipps eller bankoverføring.</p>"
+        ),
+        call_to_action(
+            "Slik tar vi vare på opplysningene dine",
+            "Les hva vi lagrer, hvor lenge, og hvilke rettigheter du har.",
+            "Les om personvern",
+            page="personvern",
+        ),
+    ),
+)
+
 PRIVACY = PageSpec(
     slug="personvern",
     parent="",
@@ -828,6 +895,7 @@ PAGES = (
     CONFERENCE_NEWS,
     CONTACT,
     DONATION,
+    MEMBERSHIP,
     PRIVACY,
 )
 
@@ -857,6 +925,7 @@ def load_demo_content():
             PetitionRef(PETITION["slug"]): ensure_petition(report),
             EventRef(EVENT["slug"]): ensure_event(report),
         }
+        ensure_membership_kinds(report)
         pages, created = ensure_pages(root, report, snippets)
         for spec in PAGES:
             if spec.path in created:
@@ -927,6 +996,15 @@ def ensure_event(report):
     if created:
         Registration.objects.bulk_create(demo_registrations(event))
     return event
+
+
+def ensure_membership_kinds(report):
+    """The demo's kinds of membership, only when staff have set none."""
+    if MembershipKind.objects.exists():
+        report.found.append("membership kinds")
+        return
+    MembershipKind.objects.bulk_create(MembershipKind(**kind) for kind in MEMBERSHIP_KINDS)
+    report.created.append(f"{len(MEMBERSHIP_KINDS)} membership kinds")
 
 
 def demo_registrations(event):

@@ -97,6 +97,7 @@ class HomePage(BasePage):
         "pages.ContactPage",
         "pages.NewsIndexPage",
         "pages.NewsletterIndexPage",
+        "pages.MembershipPage",
     ]
     max_count = 1
 
@@ -497,5 +498,7 @@ class OrganisationSettings(BaseSiteSetting):
         return [(name, url) for name, url in links if url]
 
 
-# Newsletter pages live in their own module; imported here so that Django finds the models.
+# Newsletter and membership pages live in their own modules; imported here so that Django
+# finds the models.
+from pages.membership import MembershipPage  # noqa: E402, F401
 from pages.newsletters import NewsletterIndexPage, NewsletterPage  # noqa: E402, F401

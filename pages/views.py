@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
 from contact import views as contact_views
+from members import views as member_views
 from pages.pagination import page_of
 from spero_site.cross_site import refuse_cross_site
 from spero_site.error_reports import hides_personal_data
@@ -21,6 +22,7 @@ def robots_txt(request):
         "Disallow: /sok/",
         "Disallow: /mine-data/",
         "Disallow: /gave/",
+        "Disallow: /medlem/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
@@ -39,6 +41,19 @@ def contact_message(request):
         raise Http404
     recipient = OrganisationSettings.for_request(request).email
     return contact_views.receive(request, page, recipient=recipient)
+
+
+@hides_personal_data
+@refuse_cross_site
+@require_POST
+def join_membership(request):
+    """The join page's form (pages.MembershipPage), without a CSRF token like the contact form."""
+    from pages.models import MembershipPage
+
+    page = MembershipPage.objects.live().public().first()
+    if page is None:
+        raise Http404
+    return member_views.join(request, page)
 
 
 @require_GET

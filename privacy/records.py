@@ -15,6 +15,8 @@ from donations.models import DonationCharge, DonationEvent, DonationIntent
 from donations.providers import PROVIDERS
 from events import services as event_services
 from events.models import Registration
+from members import services as member_services
+from members.services import memberships_of
 from newsletter.services import subscribers_of
 
 # The JSON download's format; raise it when a key changes meaning or goes away.
@@ -29,6 +31,7 @@ class Records:
     donations: list
     contact_messages: list
     subscriptions: list
+    memberships: list
 
     @property
     def empty(self):
@@ -38,6 +41,7 @@ class Records:
             or self.donations
             or self.contact_messages
             or self.subscriptions
+            or self.memberships
         )
 
 
@@ -82,6 +86,7 @@ def holds_anything(identity):
         or donations_of(donor_addresses(identity)).exists()
         or messages_of(identity.normalized).exists()
         or subscribers_of(identity.normalized).exists()
+        or memberships_of(identity.normalized).exists()
     )
 
 
@@ -94,8 +99,16 @@ def records_of(identity):
     )
     for registration in registrations:
         registration.queue_position = event_services.queue_position(registration)
+    memberships = list(
+        member_services.with_status(memberships_of(identity.normalized))
+        .select_related("kind")
+        .order_by("created_at", "pk")
+    )
     addresses = donor_addresses(
-        identity, *(s.email for s in signatures), *(r.email for r in registrations)
+        identity,
+        *(s.email for s in signatures),
+        *(r.email for r in registrations),
+        *(m.email for m in memberships),
     )
     donations = list(
         donations_of(addresses)
@@ -107,7 +120,15 @@ def records_of(identity):
     )
     contact_messages = list(messages_of(identity.normalized).order_by("created_at", "pk"))
     subscriptions = list(subscribers_of(identity.normalized))
-    return Records(identity, signatures, registrations, donations, contact_messages, subscriptions)
+    return Records(
+        identity,
+        signatures,
+        registrations,
+        donations,
+        contact_messages,
+        subscriptions,
+        memberships,
+    )
 
 
 def addresses_of(identity):
@@ -118,6 +139,7 @@ def addresses_of(identity):
         identity,
         *signatures_of(identity.normalized).values_list("email", flat=True),
         *registrations_of(identity.normalized).values_list("email", flat=True),
+        *memberships_of(identity.normalized).values_list("email", flat=True),
     )
 
 
@@ -190,6 +212,8 @@ def _donation(intent):
         "id": str(intent.pk),
         "amount": intent.amount_ore / 100,
         "currency": intent.currency,
+        "purpose": intent.purpose,
+        "description": intent.description,
         "frequency": intent.frequency,
         "frequency_label": str(intent.get_frequency_display()),
         "payment_method": intent.provider,
@@ -259,6 +283,31 @@ def _subscription(subscriber):
     }
 
 
+def _membership(membership):
+    return {
+        "id": membership.pk,
+        "kind": membership.kind.name,
+        "name": membership.name,
+        "email": membership.email,
+        "phone": membership.phone,
+        "postal_code": membership.postal_code,
+        "place": membership.place,
+        "birth_year": membership.birth_year,
+        "status": membership.member_status,
+        "status_label": str(membership.get_member_status_display()),
+        "consent_version": membership.consent_version,
+        "consented_at": _time(membership.consented_at),
+        "joined_at": _time(membership.created_at),
+        "confirmed_at": _time(membership.confirmed_at),
+        "resigned_at": _time(membership.resigned_at),
+        "fees": [
+            {"year": fee.year, "kind": fee.kind.name, "payment": str(fee.payment_id)}
+            for fee in membership.fees.select_related("kind").order_by("year", "pk")
+        ],
+        "ip_address_hash": membership.ip_hash,
+    }
+
+
 def export(records, *, now=None):
     """Everything in `records` as a JSON-ready dict (the «Last ned alt (JSON)» download)."""
     return {
@@ -271,4 +320,5 @@ def export(records, *, now=None):
         "donations": [_donation(d) for d in records.donations],
         "contact_messages": [_contact_message(m) for m in records.contact_messages],
         "newsletter": [_subscription(s) for s in records.subscriptions],
+        "memberships": [_membership(m) for m in records.memberships],
     }

@@ -25,4 +25,5 @@ urlpatterns = [
         views.erase_subscription,
         name="erase_subscription",
     ),
+    path("<str:token>/slett/medlemskap/<int:pk>/", views.erase_membership, name="erase_membership"),
 ]

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns import services as campaign_services
@@ -22,12 +21,15 @@ from donations import services as donation_services
 from donations.models import DonationIntent
 from events import services as event_services
 from events.models import Registration
+from members import services as member_services
+from members.models import Membership
 from newsletter import services as newsletter_services
 from newsletter.models import Subscriber
 from privacy import links, records, tasks
 from privacy.forms import LinkRequestForm
 from spero_site.abuse import ip_hash, refusal
 from spero_site.error_reports import hides_personal_data
+from spero_site.private_pages import private
 
 logger = logging.getLogger(__name__)
 
@@ -54,32 +56,16 @@ DONE_MESSAGES = {
     ),
     "contact-message": gettext_lazy("The message is deleted."),
     "subscription": gettext_lazy("Your address is deleted from the newsletter list."),
+    "membership-deleted": gettext_lazy("The membership was never confirmed, and it is deleted."),
+    "membership-anonymised": gettext_lazy(
+        "You have left, and your name, e-mail address, phone and birth year are deleted from "
+        "the member register. Paid fees stay as the accounting law requires."
+    ),
     "donation-running": gettext_lazy(
         "This monthly gift is still running. Stop the agreement in the Vipps app first, then "
         "delete it here."
     ),
 }
-
-
-def _private(response):
-    """Nothing of these pages is kept by a browser or proxy, indexed, or sent on as a referrer."""
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def private(view):
-    """_private for every answer of `view`, its 404s too (their address holds the link)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            response = view(request, *args, **kwargs)
-        except Http404:
-            response = render(request, "404.html", status=404)
-        return _private(response)
-
-    return never_cache(wrapper)
 
 
 def _request_page(request, form, *, sent=False, status=200):
@@ -214,6 +200,19 @@ def erase_subscription(request, token, identity, pk):
         raise Http404 from None
     logger.info("Newsletter subscriber %s erased by its owner («Mine data»)", pk)
     return _done(token, "subscription")
+
+
+@hides_personal_data
+@require_POST
+@private
+@with_identity
+def erase_membership(request, token, identity, pk):
+    try:
+        outcome = member_services.erase_membership(pk, email_normalized=identity.normalized)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+    logger.info("Membership %s erased by its member («Mine data»): %s", pk, outcome)
+    return _done(token, f"membership-{outcome}")
 
 
 @hides_personal_data

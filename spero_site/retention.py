@@ -52,6 +52,7 @@ def all_rules():
     from contact.services import retention_rules as contact_rules
     from donations.services import retention_rules as donation_rules
     from events.services import retention_rules as event_rules
+    from members.services import retention_rules as member_rules
     from newsletter.services import retention_rules as newsletter_rules
 
     return [
@@ -60,6 +61,7 @@ def all_rules():
         *donation_rules(),
         *contact_rules(),
         *newsletter_rules(),
+        *member_rules(),
     ]
 
 

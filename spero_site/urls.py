@@ -19,11 +19,13 @@ urlpatterns = [
     path("nyheter/feed/", feeds.NewsFeed(), name="news_feed"),
     path("arrangementer/kalender.ics", feeds.events_calendar, name="events_calendar"),
     path("kontakt/send/", page_views.contact_message, name="contact_message"),
+    path("medlem/bli-medlem/", page_views.join_membership, name="join_membership"),
     path("opprop/", include("campaigns.urls")),
     path("pamelding/", include("events.urls")),
     path("gave/", include("donations.urls")),
     path("mine-data/", include("privacy.urls")),
     path("nyhetsbrev/", include("newsletter.urls")),
+    path("medlem/", include("members.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumenter/", include(wagtaildocs_urls)),
 ]

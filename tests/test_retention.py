@@ -20,6 +20,8 @@ from donations import services as donations
 from donations.models import DonationIntent
 from events import services as events
 from events.models import Registration
+from members import services as members
+from members.models import Membership, MembershipKind
 from newsletter import services as newsletter
 from newsletter.models import Delivery, Mailing, Subscriber
 from pages.demo_content import privacy_retention_lines
@@ -40,6 +42,9 @@ RULES = {
     "contact_messages": r"Deleted (\d+) contact message\(s\)",
     "unconfirmed_subscribers": r"Deleted (\d+) unconfirmed newsletter subscriber\(s\)",
     "newsletter_deliveries": r"Deleted (\d+) newsletter deliveries of sendings finished",
+    "unconfirmed_memberships": r"Deleted (\d+) unconfirmed membership\(s\)",
+    "resigned_members": r"Anonymised (\d+) member\(s\) who resigned before",
+    "lapsed_members": r"Anonymised (\d+) member\(s\) who joined before .* paid for neither",
 }
 
 
@@ -119,6 +124,34 @@ def one_of_each():
 
     due["delivery"] = delivery("Gammelt", now - newsletter.DELIVERY_RETENTION - DAY)
     kept["delivery"] = delivery("Nytt", now - DAY)
+
+    ordinary = MembershipKind.objects.create(name="Ordinært medlem", fee_kroner=300)
+
+    def membership(email, *, confirmed=True, when=now):
+        return Membership.objects.create(
+            kind=ordinary,
+            name="Kari Medlem",
+            email=email,
+            email_normalized=email,
+            postal_code="5003",
+            status="confirmed" if confirmed else "unconfirmed",
+            consent_version=1,
+            consented_at=when,
+            created_at=when,
+            confirmed_at=when if confirmed else None,
+            ip_hash="0" * 64,
+        )
+
+    due["unconfirmed_member"] = membership(
+        "glemte.medlem@example.no", confirmed=False, when=now - 8 * DAY
+    )
+    due["resigned_member"] = membership("gikk@example.no")
+    members.resign(
+        due["resigned_member"].pk,
+        now=now - (settings.MEMBERSHIP_RESIGNED_RETENTION_DAYS + 1) * DAY,
+    )
+    due["lapsed_member"] = membership("betalte.aldri@example.no", when=now - 800 * DAY)
+    kept["member"] = membership("nytt.medlem@example.no")
     return due, kept
 
 
@@ -163,6 +196,10 @@ def test_one_command_applies_every_rule_and_its_dry_run_says_so_first(one_of_eac
     assert not ContactMessage.objects.filter(pk=due["contact"].pk).exists()
     assert not Subscriber.objects.filter(pk=due["subscriber"].pk).exists()
     assert not Delivery.objects.filter(pk=due["delivery"].pk).exists()
+    assert not Membership.objects.filter(pk=due["unconfirmed_member"].pk).exists()
+    for key in ("resigned_member", "lapsed_member"):
+        due[key].refresh_from_db()
+        assert due[key].name == "" and due[key].email == "" and due[key].anonymised_at
     for record in kept.values():
         record.refresh_from_db()
         assert getattr(record, "anonymised_at", None) is None
@@ -180,6 +217,7 @@ def test_the_operations_doc_states_every_period_the_settings_give():
         "DONATION_RETENTION_YEARS",
         "CONTACT_CLOSED_RETENTION_DAYS",
         "CONTACT_RETENTION_DAYS",
+        "MEMBERSHIP_RESIGNED_RETENTION_DAYS",
     ):
         assert re.search(rf"`{name}` \(default \*\*{getattr(settings, name)}\*\*\)", doc), name
     assert f"{UNCONFIRMED_RETENTION.days} days after it was made" in doc
@@ -199,6 +237,7 @@ def test_the_privacy_page_states_the_periods_the_settings_give(demo_site):
         f"{settings.DONATION_UNPAID_RETENTION_DAYS} dager",
         f"{settings.DONATION_RETENTION_YEARS} år",
         f"{settings.CONTACT_RETENTION_DAYS} dager etter at de kom",
+        f"medlemsregisteret {settings.MEMBERSHIP_RESIGNED_RETENTION_DAYS} dager etter",
     ):
         assert phrase in lines
     assert lines in text

@@ -58,6 +58,7 @@ from donations.models import DonationCharge, DonationEvent, DonationIntent
 from events import admin_views as events_admin
 from events import services as event_services
 from events.models import Event, Registration
+from members.models import Membership, MembershipFee, MembershipKind
 from newsletter.models import Subscriber
 from pages.models import OrganisationSettings, StandardPage, Statistic
 from spero_site import login_lockout
@@ -78,10 +79,12 @@ roles_migration = importlib.import_module("spero_site.migrations.0001_roles")
 contact_roles_migration = importlib.import_module("contact.migrations.0002_staff_role")
 newsletter_roles_migration = importlib.import_module("newsletter.migrations.0002_staff_role")
 newsletter_sending_migration = importlib.import_module("newsletter.migrations.0004_staff_sends")
+members_roles_migration = importlib.import_module("members.migrations.0002_staff")
 LATER_ROLE_MIGRATIONS = [
     contact_roles_migration,
     newsletter_roles_migration,
     newsletter_sending_migration,
+    members_roles_migration,
 ]
 EDITOR, STAFF = roles_migration.EDITOR, roles_migration.STAFF
 PASSWORD = "pw-12345"
@@ -95,6 +98,8 @@ PERSONAL_DATA_MODELS = {
     DonationEvent,
     ContactMessage,
     Subscriber,
+    Membership,
+    MembershipFee,
 }
 # The modules of the apps' own admin views over personal data.
 PERSONAL_DATA_MODULES = {
@@ -104,6 +109,7 @@ PERSONAL_DATA_MODULES = {
     "donations.admin_bank",
     "donations.admin_tax",
     "contact.admin_views",
+    "members.admin_views",
 }
 # What the fixture's people are called, so that a refusal can be checked to show none of it.
 PERSONAL_MARKERS = ["Signer", "Deltaker", "Kari Nordmann", "@example"]
@@ -202,6 +208,18 @@ def data(superuser):
             ),
             recipient="post@example.no",
             ip_hash="c" * 64,
+        ),
+        "member": Membership.objects.create(
+            kind=MembershipKind.objects.create(name="Ordinært medlem", fee_kroner=300),
+            name="Kari Nordmann",
+            email="kari.medlem@example.no",
+            email_normalized="kari.medlem@example.no",
+            postal_code="5003",
+            status="confirmed",
+            consent_version=1,
+            consented_at=timezone.now(),
+            confirmed_at=timezone.now(),
+            ip_hash="d" * 64,
         ),
     }
 
@@ -370,6 +388,19 @@ def calls(data):
             ok=302,
             audit=("contact.close", None),
         ),
+        Call("memberships:index"),
+        Call("memberships:index_results"),
+        Call("memberships:inspect", (data["member"].pk,)),
+        Call("memberships:index", params={"export": "csv"}, audit=("members.export", "rows")),
+        Call("memberships:index", params={"export": "xlsx"}, audit=("members.export", "rows")),
+        Call(
+            "memberships:mark_paid",
+            (data["member"].pk,),
+            "post",
+            ok=302,
+            audit=("members.mark_paid", None),
+        ),
+        Call("members_admin:counts"),
     ]
 
 
@@ -560,7 +591,7 @@ def test_every_export_and_staff_action_is_in_the_audit_log_with_its_rows(client,
         else:  # one entry per row acted on
             assert len(entries) == 1, call
             acted_on = [*data["signatures"].values(), data["single"], data["group"]]
-            acted_on += [data["to_mark_paid"], data["contact_message"]]
+            acted_on += [data["to_mark_paid"], data["contact_message"], data["member"]]
             assert entries[0].object_id in {str(row.pk) for row in acted_on}, call
 
 

@@ -106,7 +106,8 @@ class VippsProvider(Provider):
         return Status.CREATED
 
     def _return_url(self, intent):
-        return settings.SITE_BASE_URL + reverse("donations:returned", args=[intent.pk])
+        path = intent.return_path or reverse("donations:returned", args=[intent.pk])
+        return settings.SITE_BASE_URL + path
 
     def begin(self, intent):
         if intent.frequency == DonationIntent.Frequency.MONTHLY:
@@ -122,7 +123,7 @@ class VippsProvider(Provider):
                 "reference": reference,
                 "returnUrl": self._return_url(intent),
                 "userFlow": "WEB_REDIRECT",
-                "paymentDescription": str(_("Gift to Spero foreningen")),
+                "paymentDescription": intent.description or str(_("Gift to Spero foreningen")),
             },
         )
         return Started(redirect_url=body["redirectUrl"], reference=reference)

@@ -43,6 +43,8 @@ env = environ.Env(
     DONATION_RETENTION_YEARS=(int, 5),
     CONTACT_CLOSED_RETENTION_DAYS=(int, 90),
     CONTACT_RETENTION_DAYS=(int, 365),
+    MEMBERSHIP_GRACE_DAYS=(int, 90),
+    MEMBERSHIP_RESIGNED_RETENTION_DAYS=(int, 365),
     TAX_DEDUCTION_MIN_KRONER=(int, 500),
     TAX_DEDUCTION_MAX_KRONER=(int, 25_000),
     DONATION_ENCRYPTION_KEYS=(list, []),
@@ -89,6 +91,11 @@ DONATION_RETENTION_YEARS = env("DONATION_RETENTION_YEARS")
 # days after it came, closed or not.
 CONTACT_CLOSED_RETENTION_DAYS = env("CONTACT_CLOSED_RETENTION_DAYS")
 CONTACT_RETENTION_DAYS = env("CONTACT_RETENTION_DAYS")
+# A membership not paid for this year stays «venter på betaling» this many days after New Year
+# (or after joining) before it is «utgått». A member who resigned is anonymised this many days
+# after: that year's grant count can still be checked (docs/members.md).
+MEMBERSHIP_GRACE_DAYS = env("MEMBERSHIP_GRACE_DAYS")
+MEMBERSHIP_RESIGNED_RETENTION_DAYS = env("MEMBERSHIP_RESIGNED_RETENTION_DAYS")
 # Skattefradrag for gaver: a donor's gifts in a year count when they reach the minimum, and
 # count up to the maximum (skatteloven § 6-50; 500 kr and 25 000 kr since 2024).
 TAX_DEDUCTION_MIN_KRONER = env("TAX_DEDUCTION_MIN_KRONER")
@@ -119,6 +126,7 @@ INSTALLED_APPS = [
     "donations",
     "contact",
     "newsletter",
+    "members",
     "privacy",
     "twofactor",
     "django_otp",

@@ -25,6 +25,7 @@ from campaigns.models import Petition
 from donations import services as donation_services
 from events import services as event_services
 from events.models import Event, Registration
+from members import services as member_services
 from newsletter import services as newsletter_services
 from pages.models import OrganisationSettings
 from privacy import links
@@ -178,11 +179,98 @@ def donation_intent(page):
     return page.goto(f"/gave/{give().pk}/")
 
 
+def confirmed_member():
+    kind = member_services.offered_kinds().get(name="Ordinært medlem")
+    membership = member_services.join(
+        member_services.JoinData(kind.pk, "Kari Nordmann", PERSON, "5003", "Bergen"),
+        consent_version=1,
+        ip_hash="e2e",
+    )
+    return member_services.confirm(member_services.confirm_token(membership))
+
+
+def member_page(paying):
+    def visit(page):
+        membership = confirmed_member()
+        if paying:
+            member_services.ask_for_fee(membership.pk, provider_name="manual")
+        return page.goto(reverse("members:own", args=[member_services.member_token(membership)]))
+
+    return visit
+
+
+def member_link(view):
+    def visit(page):
+        membership = confirmed_member()
+        if view == "confirm":
+            token = member_services.confirm_token(membership)
+            membership.status = "unconfirmed"
+            membership.save(update_fields=["status"])
+        else:
+            token = member_services.member_token(membership)
+        return page.goto(reverse(f"members:{view}", args=[token]))
+
+    return visit
+
+
+def member_resigned(page):
+    member_link("resign")(page)
+    return submit(page, "Ja, meld meg ut")
+
+
+def membership_form(bad):
+    def visit(page):
+        page.goto("/bli-medlem/")
+        if bad:
+            page.get_by_label(re.compile("^Ungdomsmedlem")).check()
+            page.get_by_role("textbox", name="E-post").fill("kari@")
+            page.get_by_label("Postnummer", exact=True).fill("50")
+            page.get_by_role("textbox", name=re.compile("Telefon")).fill("ring meg")
+            page.get_by_label("Fødselsår", exact=True).fill("1950")
+        return submit(page, "Bli medlem")
+
+    return visit
+
+
+def newsletter_pages():
+    """A newsletter archive with one published newsletter (the demo has none)."""
+    from pages.models import HomePage, NewsletterIndexPage, NewsletterPage
+
+    home = HomePage.objects.get()
+    archive = home.add_child(
+        instance=NewsletterIndexPage(title="Tidligere nyhetsbrev", slug="nyhetsbrev-arkiv")
+    )
+    letter = archive.add_child(
+        instance=NewsletterPage(
+            title="Nytt fra Spero i desember",
+            slug="desember",
+            intro="<p>Takk for et år mot stigma.</p>",
+            body=[
+                ("heading", {"text": "Opprop", "level": "h2"}),
+                ("text", "<p>Over 1000 har skrevet under.</p>"),
+            ],
+        )
+    )
+    letter.save_revision().publish()
+    return archive, letter
+
+
+def newsletter_archive(page):
+    archive, _letter = newsletter_pages()
+    return page.goto(archive.url)
+
+
+def newsletter_page(page):
+    _archive, letter = newsletter_pages()
+    return page.goto(letter.url)
+
+
 def mine_data_result(page):
     sign_up(confirmed=True)
     # The demo conference is full: the person is on its waiting list.
     register()
     give()
+    confirmed_member()
     return page.goto(f"/mine-data/{links.make_token(links.Identity.of(PERSON))}/")
 
 
@@ -367,6 +455,19 @@ STATES = [
     State("newsletter-check-email", goto("/nyhetsbrev/sjekk-e-posten/")),
     State("newsletter-confirm", newsletter_link("confirm"), csrf_cookie=True),
     State("newsletter-unsubscribe", newsletter_link("unsubscribe")),
+    State("newsletter-archive", newsletter_archive),
+    State("newsletter-page", newsletter_page),
+    # Joining, and a member's own pages.
+    State("membership", goto("/bli-medlem/")),
+    State("membership-form-empty", membership_form(bad=False), status=400),
+    State("membership-form-bad-input", membership_form(bad=True), status=400),
+    State("membership-check-email", goto("/medlem/sjekk-e-posten/")),
+    State("membership-confirm", member_link("confirm"), csrf_cookie=True),
+    State("member-page", member_page(paying=False)),
+    State("member-page-bank-transfer", member_page(paying=True)),
+    State("member-resign", member_link("resign")),
+    State("member-resigned", member_resigned),
+    State("member-invalid-link", goto("/medlem/ugyldig/"), status=404),
     State("form-not-sent", form_not_sent, status=403),
 ]
 

@@ -22,13 +22,14 @@ logger = logging.getLogger(__name__)
 # (command and arguments, every how many ticks). With the default tick of a minute: e-mails a
 # lost or failed run left due, and newsletter sendings whose run stopped, every minute;
 # waiting-list offers and Vipps every five minutes; the retention rules and the pruning of
-# finished tasks every hour.
+# finished tasks every hour, with January's membership renewals (once a year per member).
 JOBS = (
     (("send_due_emails",), 1),
     (("resume_mailings",), 1),
     (("process_waiting_lists",), 5),
     (("process_donations",), 5),
     (("enforce_retention",), 60),
+    (("send_membership_renewals",), 60),
     (("prune_db_task_results", "--min-age-days", "7"), 60),
 )
 

@@ -1,6 +1,6 @@
 """Send every e-mail that is due in the site's outboxes (spero_site/outbox.py): the opprop's, the
 conference registrations', the donation receipts, the contact form's and the newsletter's
-confirmations.
+confirmations, and the members' e-mails.
 
 Normally a queued run of each app's send_due_emails task sends them within seconds; this command
 is the safety net for a run that was lost with its worker, and runs hourly in the scheduler
@@ -13,6 +13,7 @@ from campaigns import tasks as campaign_tasks
 from contact import tasks as contact_tasks
 from donations import tasks as donation_tasks
 from events import tasks as event_tasks
+from members import tasks as member_tasks
 from newsletter import tasks as newsletter_tasks
 
 OUTBOX_TASKS = [
@@ -21,6 +22,7 @@ OUTBOX_TASKS = [
     donation_tasks.send_due_emails,
     contact_tasks.send_due_emails,
     newsletter_tasks.send_due_emails,
+    member_tasks.send_due_emails,
 ]
 
 
