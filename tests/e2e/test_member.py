@@ -6,8 +6,8 @@ leaves from the same page."""
 import datetime
 import re
 
-from django.core import mail
 from django.contrib.auth import get_user_model
+from django.core import mail
 
 from donations import bank_statement
 from donations.admin_bank import import_statement
