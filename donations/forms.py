@@ -49,7 +49,12 @@ class DonationForm(AccessibleErrorsMixin, forms.Form):
     )
     frequency = forms.ChoiceField(
         label=_("How often"),
-        choices=DonationIntent.Frequency.choices,
+        # A yearly agreement is for membership fees only (members/).
+        choices=[
+            (value, label)
+            for value, label in DonationIntent.Frequency.choices
+            if value != DonationIntent.Frequency.YEARLY
+        ],
         initial=DonationIntent.Frequency.ONE_OFF,
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose once or monthly.")},

@@ -12,6 +12,8 @@ class DonationIntent(models.Model):
     class Frequency(models.TextChoices):
         ONE_OFF = "one_off", _("Once")
         MONTHLY = "monthly", _("Monthly")
+        # Only for a membership fee paid by a yearly Vipps agreement (members/).
+        YEARLY = "yearly", _("Yearly")
 
     class Status(models.TextChoices):
         CREATED = "created", _("Created")
@@ -113,6 +115,15 @@ class DonationIntent(models.Model):
     @property
     def amount_kroner(self):
         return self.amount_ore // 100
+
+    @property
+    def recurring(self):
+        """Paid by an agreement with a charge each month or year (Vipps Recurring)."""
+        return self.frequency in RECURRING_MONTHS
+
+
+# How many months apart a recurring intent's charges fall.
+RECURRING_MONTHS = {DonationIntent.Frequency.MONTHLY: 1, DonationIntent.Frequency.YEARLY: 12}
 
 
 class DonationCharge(models.Model):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from donations import national_id, tasks
-from donations.models import DonationCharge, DonationEvent, DonationIntent
+from donations.models import RECURRING_MONTHS, DonationCharge, DonationEvent, DonationIntent
 from donations.providers import PROVIDERS, get_provider
 from donations.providers.base import Outcome, ProviderRefused, ProviderUnavailable
 from donations.providers.vipps import CHARGE_MIN_DAYS_AHEAD
@@ -374,15 +374,16 @@ def _months_later(day, anchor_day, months=1):
 
 
 def next_charge_date(intent):
-    """When the next monthly charge of a running Vipps gift falls due, or None."""
+    """When the next charge of a running Vipps agreement falls due (a month or, for a yearly
+    membership fee, a year after the last), or None."""
     charges = list(intent.charges.order_by("due_date").values_list("due_date", flat=True))
     if not charges:
         return None
-    return _months_later(charges[-1], charges[0].day)
+    return _months_later(charges[-1], charges[0].day, RECURRING_MONTHS[intent.frequency])
 
 
 def create_due_charges(today=None):
-    """Ask Vipps for each running monthly gift's next charge once it is CHARGE_LEAD_DAYS away.
+    """Ask Vipps for each running agreement's next charge once it is CHARGE_LEAD_DAYS away.
     A charge row is saved before Vipps is asked (one per gift and day), so a run that is
     repeated or interrupted never charges twice. Returns how many charges Vipps accepted."""
     if not PROVIDERS["vipps"].is_enabled():
@@ -391,7 +392,7 @@ def create_due_charges(today=None):
     created = 0
     running = DonationIntent.objects.filter(
         provider="vipps",
-        frequency=DonationIntent.Frequency.MONTHLY,
+        frequency__in=list(RECURRING_MONTHS),
         status=Status.PAID,
         ended_at__isnull=True,
     )
@@ -568,6 +569,17 @@ class GiftStillRunning(Exception):
     """A monthly Vipps gift whose agreement still runs: the donor stops it in Vipps first."""
 
 
+def end_agreement(intent_id):
+    """The site makes no more charges on this agreement (a member who resigned; the payer
+    stops the agreement itself in the Vipps app). Returns True when it was running."""
+    with transaction.atomic():
+        return bool(
+            DonationIntent.objects.filter(
+                pk=intent_id, frequency__in=list(RECURRING_MONTHS), ended_at__isnull=True
+            ).update(ended_at=timezone.now())
+        )
+
+
 def erase_donation(intent_id, *, donor_emails, now=None):
     """Delete a gift at its donor's request. A gift never paid is deleted with its payments and
     status changes. A paid (or refunded) one keeps what the accounting law asks for five years
@@ -602,7 +614,7 @@ def erase_donation(intent_id, *, donor_emails, now=None):
             return "deleted"
         if (
             intent.status == Status.PAID
-            and intent.frequency == DonationIntent.Frequency.MONTHLY
+            and intent.recurring
             and intent.provider != "manual"
             and intent.ended_at is None
         ):

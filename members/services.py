@@ -8,18 +8,19 @@ bank transfer, the bank-statement import, «mark paid» and the receipt all work
 
 import datetime
 import logging
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donations import services as donation_services
-from donations.models import DonationIntent
+from donations.models import DonationCharge, DonationIntent
 from members.models import Membership, MembershipFee, MembershipKind, MemberStatus
 from spero_site.forms import normalize_email
 from spero_site.retention import RetentionRule, deleting_rule, local
@@ -34,6 +35,7 @@ CONFIRM_WITHIN = datetime.timedelta(days=7)
 
 Status = Membership.Status
 PAID = DonationIntent.Status.PAID
+YEARLY = DonationIntent.Frequency.YEARLY
 
 
 class InvalidLink(Exception):
@@ -160,24 +162,49 @@ def membership_for(token):
     return membership
 
 
+def _paid_in(**year):
+    """A condition on memberships: the fee of a year (`year=2027`, `year__gte=2026`) is paid,
+    once (a fee's payment) or by a yearly Vipps agreement (its charge falling due that year)."""
+    [(lookup, value)] = year.items()
+    fees = MembershipFee.objects.filter(
+        membership=OuterRef("pk"), payment__status=PAID, **{lookup: value}
+    )
+    charges = DonationCharge.objects.filter(
+        intent__membership_fee__membership=OuterRef("pk"),
+        intent__frequency=YEARLY,
+        status=DonationCharge.Status.CHARGED,
+        **{lookup.replace("year", "due_date__year", 1): value},
+    )
+    return Q(Exists(fees)) | Q(Exists(charges))
+
+
+def running_agreements(membership_id=None):
+    """Yearly Vipps agreements that still charge (of one membership, or of OuterRef("pk"))."""
+    return DonationIntent.objects.filter(
+        membership_fee__membership=membership_id or OuterRef("pk"),
+        frequency=YEARLY,
+        status=PAID,
+        ended_at__isnull=True,
+    )
+
+
 def with_status(queryset, today=None):
     """`queryset` with `member_status` (a MemberStatus) for the year of `today`, worked out by
     the database so that the register can filter and count by it."""
     today = today or timezone.localdate()
     year = today.year
     grace = datetime.timedelta(days=settings.MEMBERSHIP_GRACE_DAYS)
-    paid = MembershipFee.objects.filter(membership=OuterRef("pk"), payment__status=PAID)
     renewal_grace = today < datetime.date(year, 1, 1) + grace
     recently_joined = timezone.now() - grace
     return queryset.annotate(
-        paid_this_year=Exists(paid.filter(year=year)),
-        paid_last_year=Exists(paid.filter(year=year - 1)),
         member_status=Case(
             When(status=Status.RESIGNED, then=Value(MemberStatus.RESIGNED)),
             When(status=Status.UNCONFIRMED, then=Value(MemberStatus.UNCONFIRMED)),
-            When(paid_this_year=True, then=Value(MemberStatus.ACTIVE)),
+            When(_paid_in(year=year), then=Value(MemberStatus.ACTIVE)),
+            # A yearly agreement charges this year's fee on its day.
+            When(Exists(running_agreements()), then=Value(MemberStatus.AWAITING_PAYMENT)),
             When(
-                Q(paid_last_year=True) if renewal_grace else Q(pk__in=[]),
+                _paid_in(year=year - 1) if renewal_grace else Q(pk__in=[]),
                 then=Value(MemberStatus.AWAITING_PAYMENT),
             ),
             When(confirmed_at__gte=recently_joined, then=Value(MemberStatus.AWAITING_PAYMENT)),
@@ -199,12 +226,15 @@ def fees_of(membership):
     return membership.fees.select_related("payment", "kind").order_by("-year", "-created_at")
 
 
-def _fee_payment_data(membership, year):
+def _fee_payment_data(membership, year, yearly):
     kind = membership.kind
-    description = _("Membership fee %(year)s – %(kind)s") % {"year": year, "kind": kind.name}
+    if yearly:
+        description = _("Membership fee every year – %(kind)s") % {"kind": kind.name}
+    else:
+        description = _("Membership fee %(year)s – %(kind)s") % {"year": year, "kind": kind.name}
     return donation_services.DonationData(
         amount_ore=kind.fee_kroner * 100,
-        frequency=DonationIntent.Frequency.ONE_OFF,
+        frequency=YEARLY if yearly else DonationIntent.Frequency.ONE_OFF,
         donor_name=membership.name,
         donor_email=membership.email,
         message="",
@@ -215,15 +245,17 @@ def _fee_payment_data(membership, year):
 
 
 def _year_is_paid(membership, year):
-    return membership.fees.filter(year=year, payment__status=PAID).exists()
+    return Membership.objects.filter(_paid_in(year=year), pk=membership.pk).exists()
 
 
-def ask_for_fee(membership_id, *, provider_name, year=None):
-    """The payment of a year's fee (this year's unless given) by `provider_name`: a bank
-    transfer already asked for is given again (its KID stays the same); Vipps gets a new
-    payment each time (one left unfinished expires at Vipps). Returns the DonationIntent, which
-    the caller starts with donations.services.start_payment when its provider redirects.
-    Raises NotConfirmed, AlreadyPaid, or KeyError for a provider that is not enabled."""
+def ask_for_fee(membership_id, *, provider_name, year=None, yearly=False):
+    """The payment of a year's fee (this year's unless given) by `provider_name`, or with
+    `yearly` a Vipps agreement that pays it this year and every year after: a bank transfer
+    already asked for is given again (its KID stays the same); Vipps gets a new payment each
+    time (one left unfinished expires at Vipps). Returns the DonationIntent, which the caller
+    starts with donations.services.start_payment when its provider redirects. Raises
+    NotConfirmed, AlreadyPaid (also while a yearly agreement runs), or KeyError for a provider
+    that is not enabled or has no agreements."""
     year = year or fee_year()
     with transaction.atomic():
         membership = (
@@ -231,7 +263,7 @@ def ask_for_fee(membership_id, *, provider_name, year=None):
         )
         if membership.status != Status.CONFIRMED:
             raise NotConfirmed
-        if _year_is_paid(membership, year):
+        if _year_is_paid(membership, year) or running_agreements(membership.pk).exists():
             raise AlreadyPaid
         waiting = (
             membership.fees.filter(
@@ -246,7 +278,7 @@ def ask_for_fee(membership_id, *, provider_name, year=None):
         if waiting is not None and provider_name == "manual":
             return waiting.payment
         payment = donation_services.create_intent(
-            _fee_payment_data(membership, year), provider_name=provider_name
+            _fee_payment_data(membership, year, yearly), provider_name=provider_name
         )
         MembershipFee.objects.create(
             membership=membership, year=year, kind=membership.kind, payment=payment
@@ -287,6 +319,8 @@ def resign(membership_id, *, now=None):
     membership.resigned_at = now or timezone.now()
     membership.email_due = Membership.Email.NONE
     membership.save(update_fields=["status", "resigned_at", "email_due"])
+    for agreement in running_agreements(membership.pk):
+        donation_services.end_agreement(agreement.pk)
     return True
 
 
@@ -300,13 +334,13 @@ def make_renewals_due(today=None):
     if today.month != 1:
         return 0
     year = today.year
-    paid = MembershipFee.objects.filter(membership=OuterRef("pk"), payment__status=PAID)
     with transaction.atomic():
         due = (
             Membership.objects.filter(status=Status.CONFIRMED, email_due="")
             .filter(Q(renewal_year__isnull=True) | Q(renewal_year__lt=year))
-            .filter(Exists(paid.filter(year=year - 1)))
-            .exclude(Exists(paid.filter(year=year)))
+            .filter(_paid_in(year=year - 1))
+            .exclude(_paid_in(year=year))
+            .exclude(Exists(running_agreements()))
         )
         count = due.update(renewal_year=year, email_due=Membership.Email.RENEWAL)
         if count:
@@ -316,24 +350,32 @@ def make_renewals_due(today=None):
 
 def yearly_counts():
     """Paying members per year and kind, newest year first: [(year, [(kind, count)], total)].
-    A member counts once a year, in the kind whose fee they paid; a household counts as one
-    membership. What grant applications ask for (docs/members.md)."""
-    rows = (
-        MembershipFee.objects.filter(payment__status=PAID)
-        .values("year", "kind__name", "kind__sort_order", "kind_id")
-        .annotate(members=Count("membership", distinct=True))
-        .order_by("-year", "kind__sort_order", "kind_id")
+    A member counts once a year, in the kind whose fee they paid (a yearly agreement's kind for
+    the years it charged); a household counts as one membership. What grant applications ask
+    for (docs/members.md)."""
+    paid = set(
+        MembershipFee.objects.filter(payment__status=PAID).values_list(
+            "year", "kind_id", "membership_id"
+        )
     )
+    paid |= {
+        (due.year, kind_id, membership_id)
+        for due, kind_id, membership_id in DonationCharge.objects.filter(
+            intent__frequency=YEARLY,
+            status=DonationCharge.Status.CHARGED,
+            intent__membership_fee__isnull=False,
+        ).values_list(
+            "due_date", "intent__membership_fee__kind_id", "intent__membership_fee__membership_id"
+        )
+    }
+    members_per_kind = Counter((year, kind_id) for year, kind_id, _member in paid)
+    totals = Counter(year for year, _member in {(year, member) for year, _kind, member in paid})
+    kinds = {kind.pk: kind for kind in MembershipKind.objects.all()}
+    order = sorted(members_per_kind, key=lambda key: (-key[0], kinds[key[1]].sort_order, key[1]))
     years = {}
-    for row in rows:
-        years.setdefault(row["year"], []).append((row["kind__name"], row["members"]))
-    totals = dict(
-        MembershipFee.objects.filter(payment__status=PAID)
-        .values("year")
-        .annotate(members=Count("membership", distinct=True))
-        .values_list("year", "members")
-    )
-    return [(year, kinds, totals[year]) for year, kinds in years.items()]
+    for year, kind_id in order:
+        years.setdefault(year, []).append((kinds[kind_id].name, members_per_kind[year, kind_id]))
+    return [(year, rows, totals[year]) for year, rows in years.items()]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -362,12 +404,15 @@ def _resigned_due(now):
 
 def _lapsed_due(now):
     year = timezone.localtime(now).year
-    paid = MembershipFee.objects.filter(
-        membership=OuterRef("pk"), payment__status=PAID, year__gte=year - 1
+    return (
+        Membership.objects.filter(
+            status=Status.CONFIRMED,
+            anonymised_at__isnull=True,
+            confirmed_at__lt=lapsed_before(now),
+        )
+        .exclude(_paid_in(year__gte=year - 1))
+        .exclude(Exists(running_agreements()))
     )
-    return Membership.objects.filter(
-        status=Status.CONFIRMED, anonymised_at__isnull=True, confirmed_at__lt=lapsed_before(now)
-    ).exclude(Exists(paid))
 
 
 def _anonymising_rule(name, scope, due):

@@ -15,7 +15,7 @@ from donations.providers.base import ProviderRefused, ProviderUnavailable
 from donations.views import payment_settings
 from members import services
 from members.forms import JoinForm, PayForm
-from members.models import MembershipKind, MembershipSettings
+from members.models import MembershipKind, MembershipSettings, MemberStatus
 from spero_site.abuse import ip_hash, refusal, within_limits
 from spero_site.cross_site import refuse_cross_site
 from spero_site.error_reports import hides_personal_data
@@ -28,7 +28,7 @@ JOIN_LIMIT_PER_EMAIL = (3, 60 * 60)
 # Paying and coming back from Vipps ask Vipps: now and then, not a script.
 PAY_LIMIT_PER_IP = (20, 10 * 60)
 HONEYPOT_FIELD = "website"
-PAID, PENDING = DonationIntent.Status.PAID, DonationIntent.Status.PENDING
+PENDING = DonationIntent.Status.PENDING
 
 
 def join_form(request, data=None):
@@ -91,9 +91,22 @@ def confirm(request, token):
     return redirect("members:own", token=services.member_token(membership))
 
 
-def _own_page(request, token, membership, *, status=200, **context):
+YEARLY_WAY = "vipps_yearly"
+
+
+def _pay_ways(request):
+    """The ways to pay a fee: the organisation's, and a yearly Vipps agreement where Vipps
+    Recurring is enabled."""
     organisation, ways = payment_settings(request)
+    if "vipps" in dict(ways) and PROVIDERS["vipps"].supports(DonationIntent.Frequency.YEARLY):
+        ways = [*ways, (YEARLY_WAY, _("Vipps, every year"))]
+    return organisation, ways
+
+
+def _own_page(request, token, membership, *, status=200, **context):
+    organisation, ways = _pay_ways(request)
     year = services.fee_year()
+    member_status = services.status_of(membership)
     fees = list(services.fees_of(membership))
     waiting_transfer = next(
         (
@@ -111,13 +124,14 @@ def _own_page(request, token, membership, *, status=200, **context):
         {
             "token": token,
             "membership": membership,
-            "member_status": services.status_of(membership),
+            "member_status": member_status,
             "year": str(year),  # a year, not a number: no thousands separator
             "fees": fees,
-            "paid_this_year": any(f.year == year and f.payment.status == PAID for f in fees),
+            "paid_this_year": member_status == MemberStatus.ACTIVE,
             "waiting_transfer": waiting_transfer,
             "organisation": organisation,
             "pay_ways": ways,
+            "agreement_running": services.running_agreements(membership.pk).exists(),
             **context,
         },
         status=status,
@@ -155,13 +169,18 @@ def own(request, token, membership):
 def pay(request, token, membership):
     """Pay this year's fee the way chosen: off to Vipps, or back to the page with the account
     and the KID."""
-    form = PayForm(request.POST, ways=payment_settings(request)[1])
+    form = PayForm(request.POST, ways=_pay_ways(request)[1])
     if not form.is_valid():
         return _own_page(request, token, membership, status=400, pay_error=True)
     if not within_limits(("member-pay-ip", ip_hash(request), *PAY_LIMIT_PER_IP)):
         return _own_page(request, token, membership, status=429, pay_error=True)
     try:
-        payment = services.ask_for_fee(membership.pk, provider_name=form.cleaned_data["provider"])
+        way = form.cleaned_data["provider"]
+        payment = services.ask_for_fee(
+            membership.pk,
+            provider_name="vipps" if way == YEARLY_WAY else way,
+            yearly=way == YEARLY_WAY,
+        )
     except (services.AlreadyPaid, services.NotConfirmed, KeyError):
         return redirect("members:own", token=token)
     if PROVIDERS[payment.provider].redirects:

@@ -403,7 +403,7 @@ class FakeVipps:
             pricing.get("type") != "LEGACY"
             or pricing.get("currency") != "NOK"
             or not isinstance(pricing.get("amount"), int)
-            or interval != {"unit": "MONTH", "count": 1}
+            or interval not in ({"unit": "MONTH", "count": 1}, {"unit": "YEAR", "count": 1})
             or not body.get("productName")
             or not str(body.get("merchantRedirectUrl", "")).startswith("http")
             or not str(body.get("merchantAgreementUrl", "")).startswith("http")
@@ -457,7 +457,10 @@ class FakeVipps:
             "uuid": agreement["uuid"],
             "status": agreement["status"],
             "pricing": agreement["pricing"],
-            "interval": {**agreement["interval"], "text": "hver måned"},
+            "interval": {
+                **agreement["interval"],
+                "text": "hvert år" if agreement["interval"]["unit"] == "YEAR" else "hver måned",
+            },
             "productName": agreement["productName"],
             "countryCode": "NO",
             "created": agreement["created"],

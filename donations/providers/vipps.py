@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from donations.models import DonationCharge, DonationIntent
+from donations.models import RECURRING_MONTHS, DonationCharge, DonationIntent
 from donations.providers import vipps_api
 from donations.providers.base import Outcome, Provider, Started
 
@@ -100,7 +100,7 @@ class VippsProvider(Provider):
         return vipps_api.is_configured()
 
     def supports(self, frequency):
-        return frequency != DonationIntent.Frequency.MONTHLY or settings.VIPPS_RECURRING_ENABLED
+        return frequency not in RECURRING_MONTHS or settings.VIPPS_RECURRING_ENABLED
 
     def prepare(self, intent):
         return Status.CREATED
@@ -110,7 +110,7 @@ class VippsProvider(Provider):
         return settings.SITE_BASE_URL + path
 
     def begin(self, intent):
-        if intent.frequency == DonationIntent.Frequency.MONTHLY:
+        if intent.recurring:
             return self._create_agreement(intent)
         reference = str(intent.pk)
         body = vipps_api.call(
@@ -129,16 +129,18 @@ class VippsProvider(Provider):
         return Started(redirect_url=body["redirectUrl"], reference=reference)
 
     def _create_agreement(self, intent):
+        yearly = intent.frequency == DonationIntent.Frequency.YEARLY
+        product = intent.description or str(_("Monthly gift to Spero foreningen"))
         body = vipps_api.call(
             "POST",
             "/recurring/v3/agreements",
             idempotency_key=str(intent.idempotency_key),
             json={
-                "interval": {"unit": "MONTH", "count": 1},
+                "interval": {"unit": "YEAR" if yearly else "MONTH", "count": 1},
                 "pricing": {"type": "LEGACY", "amount": intent.amount_ore, "currency": "NOK"},
                 "initialCharge": {
                     "amount": intent.amount_ore,
-                    "description": str(_("Monthly gift to Spero foreningen")),
+                    "description": product,
                     "transactionType": "DIRECT_CAPTURE",
                     # Not orderId: Vipps would make it the chargeId, which is at most 15
                     # characters (recurring.v3.yaml, ChargeReference); externalId names the
@@ -146,9 +148,10 @@ class VippsProvider(Provider):
                     "externalId": str(intent.pk),
                 },
                 "merchantRedirectUrl": self._return_url(intent),
-                "merchantAgreementUrl": settings.SITE_BASE_URL
-                + reverse("donations:intent", args=[intent.pk]),
-                "productName": str(_("Monthly gift to Spero foreningen")),
+                "merchantAgreementUrl": self._return_url(intent)
+                if intent.return_path
+                else settings.SITE_BASE_URL + reverse("donations:intent", args=[intent.pk]),
+                "productName": product,
                 "externalId": str(intent.pk),
             },
         )
@@ -160,7 +163,7 @@ class VippsProvider(Provider):
 
     def fetch(self, intent):
         """Ask Vipps how the intent's payment stands (the poll)."""
-        if intent.frequency == DonationIntent.Frequency.MONTHLY:
+        if intent.recurring:
             return self._fetch_agreement(intent)
         body = vipps_api.call("GET", f"/epayment/v1/payments/{intent.provider_reference}")
         return _payment_outcome(body, intent)
@@ -199,7 +202,7 @@ class VippsProvider(Provider):
             idempotency_key=f"charge-{intent.idempotency_key.hex[:24]}-{charge.due_date:%Y%m%d}",
             json={
                 "amount": charge.amount_ore,
-                "description": str(_("Monthly gift to Spero foreningen")),
+                "description": intent.description or str(_("Monthly gift to Spero foreningen")),
                 "due": charge.due_date.isoformat(),
                 "retryDays": 5,
                 "transactionType": "DIRECT_CAPTURE",
