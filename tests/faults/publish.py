@@ -47,12 +47,14 @@ def publish_on_one_seen_on_other(stack, title):
     )
     login = "/admin/login/"
     token = editor.csrf_token(login)
-    status, location, _ = editor.request(
+    status, location, html = editor.request(
         "POST",
         login,
         {"username": stack.editor, "password": stack.editor_password, "csrfmiddlewaretoken": token},
     )
-    assert status == 302 and "/admin/login/" not in location, (status, location)
+    # A refused login says why on its page (a wrong password, the lockout): keep it for the report.
+    said = re.findall(r'class="[^"]*(?:error|message)[^"]*"[^>]*>\s*([^<]+)', html)
+    assert status == 302 and "/admin/login/" not in location, (status, location, said)
     publish = f"/admin/bulk/wagtailcore/page/publish/?id={draft['id']}"
     status, _, _ = editor.request(
         "POST", publish, {"csrfmiddlewaretoken": editor.csrf_token(publish)}

@@ -35,3 +35,11 @@ def link_in(message, pattern=CONFIRM_LINK):
 
 def last_mail_to(address):
     return [message for message in mail.outbox if message.to == [address]][-1]
+
+
+def member_of(url):
+    """The membership whose key an address of a member's page holds (/medlem/<key>/...). Keys
+    carry the time they were made, so two made a second apart differ: compare what they open."""
+    from members import services
+
+    return services.membership_for(url.split("/medlem/", 1)[1].split("/", 1)[0])
