@@ -383,7 +383,10 @@ def yearly_counts():
 
 
 def _anonymise(queryset, now):
-    return queryset.update(**Membership.WIPED, status=Status.RESIGNED, anonymised_at=now)
+    # An e-mail still due (a renewal) has nobody to go to.
+    return queryset.update(
+        **Membership.WIPED, status=Status.RESIGNED, anonymised_at=now, email_due=""
+    )
 
 
 def resigned_before(now):
@@ -473,11 +476,6 @@ def erase_membership(pk, *, email_normalized, now=None):
     if membership.status == Status.UNCONFIRMED:
         membership.delete()
         return "deleted"
-    Membership.objects.filter(pk=pk).update(
-        **Membership.WIPED,
-        status=Status.RESIGNED,
-        resigned_at=membership.resigned_at or now,
-        anonymised_at=now,
-        email_due=Membership.Email.NONE,
-    )
+    resign(pk, now=now)  # as from the own page: a yearly agreement charges no more
+    _anonymise(Membership.objects.filter(pk=pk), now)
     return "anonymised"

@@ -95,3 +95,22 @@ def test_a_yearly_agreement_pays_this_year_and_the_next(
     assert payment.ended_at
     third_due = donation_services.next_charge_date(payment)
     assert donation_services.create_due_charges(today=third_due) == 0
+
+
+def test_leaving_through_mine_data_ends_a_yearly_agreement(
+    client, demo_site, recurring, django_capture_on_commit_callbacks
+):
+    ordinary = services.offered_kinds().get(name="Ordinært medlem")
+    membership, _own = joined_and_confirmed(client, ordinary, django_capture_on_commit_callbacks)
+    token = services.member_token(membership)
+    client.post(reverse("members:pay", args=[token]), {"provider": "vipps_yearly"})
+    payment = DonationIntent.objects.get()
+    recurring.accept_agreement(payment.provider_reference)
+    client.get(reverse("members:returned", args=[token]))
+    services.erase_membership(membership.pk, email_normalized=membership.email_normalized)
+    payment.refresh_from_db()
+    membership.refresh_from_db()
+    assert payment.ended_at and membership.anonymised_at and membership.resigned_at
+    assert (
+        donation_services.create_due_charges(today=donation_services.next_charge_date(payment)) == 0
+    )
