@@ -8,6 +8,9 @@ class CampaignsConfig(AppConfig):
 
     name = "campaigns"
     verbose_name = _("Campaigns")
+    # What this app adds to spero_site's machinery (spero_site/app_declarations.py).
+    retention_rules = "campaigns.services.retention_rules"
+    outbox_task = "campaigns.tasks.send_due_emails"
 
     def ready(self):
         from campaigns.models import Petition

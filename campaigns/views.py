@@ -10,10 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns import services
 from campaigns.forms import SignatureForm
 from campaigns.models import Petition, Signature
+from spero_site import content
 from spero_site.abuse import ip_hash, refusal
 from spero_site.cross_site import refuse_cross_site
 from spero_site.error_reports import hides_personal_data
 from spero_site.forms import normalize_email
+from spero_site.templatetags.spero_tags import number
 
 LATEST_SIGNERS = 10
 # Per keyed IP hash and per normalised e-mail: generous for families and offices behind one
@@ -46,9 +48,7 @@ def petition_context(petition, form=None):
 
 
 def _campaign_page(petition):
-    from pages.models import CampaignPage
-
-    page = CampaignPage.objects.live().filter(petition=petition).first()
+    page = content.page_showing(petition)
     if page is None:
         raise Http404
     return page
@@ -122,8 +122,6 @@ def confirm(request, slug, token):
 
 @require_GET
 def thanks(request, slug):
-    from pages.models import DonationPage
-
     petition = get_object_or_404(Petition, slug=slug)
     return render(
         request,
@@ -131,7 +129,7 @@ def thanks(request, slug):
         {
             "petition": petition,
             "share_url": _campaign_page(petition).full_url,
-            "donation_page": DonationPage.objects.live().first(),
+            "donation_page": content.donation_page(),
         },
     )
 
@@ -155,8 +153,6 @@ def withdrawn(request, slug):
 def count(request, slug):
     """The live count, from the shared cache (campaigns.services.live_count); the campaign page's
     script (static/js/petition-count.js) shows it, formatted as the page does."""
-    from pages.templatetags.spero_tags import number
-
     try:
         values = services.live_count(slug)
     except Petition.DoesNotExist:

@@ -16,6 +16,7 @@ from donations.forms import DonationForm
 from donations.models import DonationIntent
 from donations.providers import PROVIDERS, offered_providers, vipps_api
 from donations.providers.base import PaymentDetails, ProviderRefused, ProviderUnavailable
+from spero_site import content
 from spero_site.abuse import ip_hash, refusal, within_limits
 from spero_site.error_reports import hides_personal_data
 
@@ -38,18 +39,14 @@ def payment_settings(request):
     """The organisation's settings that say how it is paid (its account, its Vipps number,
     whether they are the demo's example) and the ways to pay they make possible, as (provider
     name, label): for this app's pages and for members/, which takes fees the same way."""
-    from pages.models import OrganisationSettings
-
-    organisation = OrganisationSettings.for_request(request)
+    organisation = content.organisation(request)
     details = _payment_details(organisation)
     ways = [(provider.name, provider.label_for(details)) for provider in offered_providers(details)]
     return organisation, ways
 
 
 def donation_form(page, request, data=None):
-    from pages.models import OrganisationSettings
-
-    organisation = OrganisationSettings.for_request(request)
+    organisation = content.organisation(request)
     return DonationForm(
         data,
         presets=page.presets(),
@@ -67,9 +64,7 @@ def donation_context(page, request, form=None):
 
 
 def _donation_page():
-    from pages.models import DonationPage
-
-    page = DonationPage.objects.live().first()
+    page = content.donation_page()
     if page is None:
         raise Http404
     return page
@@ -123,9 +118,7 @@ def start(request, intent_id):
 
 
 def _intent_page(request, intent, **context):
-    from pages.models import OrganisationSettings
-
-    organisation = OrganisationSettings.for_request(request)
+    organisation = content.organisation(request)
     return render(
         request,
         "donations/intent.html",

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from events import services
 from events.forms import RegistrationForm
 from events.models import Event, Registration
+from spero_site import content
 from spero_site.abuse import ip_hash, refusal
 from spero_site.error_reports import hides_personal_data
 from spero_site.forms import normalize_email
@@ -56,9 +57,7 @@ def event_context(event, form=None, now=None):
 
 
 def _conference_page(event):
-    from pages.models import ConferencePage
-
-    page = ConferencePage.objects.live().filter(event=event).first()
+    page = content.page_showing(event)
     if page is None:
         raise Http404
     return page

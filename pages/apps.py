@@ -7,3 +7,9 @@ class PagesConfig(AppConfig):
 
     name = "pages"
     verbose_name = _("Pages")
+
+    def ready(self):
+        from pages.content_lookups import LOOKUPS
+        from spero_site import content
+
+        content.register(**LOOKUPS)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from itertools import pairwise
 
-from pages.templatetags.spero_tags import number
+from spero_site.templatetags.spero_tags import number
 
 # The SVG's own coordinate system; the SVG scales to the width CSS gives it.
 WIDTH = 560

@@ -1,8 +1,9 @@
 """Every retention rule of the site in one list, run together by `manage.py enforce_retention`
 and the task `spero_site.tasks.enforce_retention` (docs/operations.md, "Retention").
 
-Each app keeps its rules in its services (what is due and what happens to it) and lists them
-in `retention_rules()`; this module only collects and runs them. A rule changes nothing that is
+Each app keeps its rules in its services (what is due and what happens to it), lists them in
+`retention_rules()` and names that function on its AppConfig; this module only collects and runs
+them. A rule changes nothing that is
 not due, so running them often, or again after a failure, is safe."""
 
 from collections.abc import Callable
@@ -10,6 +11,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+
+from spero_site import app_declarations
 
 
 @dataclass(frozen=True)
@@ -48,21 +51,9 @@ def local(moment, with_time=True):
 
 
 def all_rules():
-    from campaigns.services import retention_rules as campaign_rules
-    from contact.services import retention_rules as contact_rules
-    from donations.services import retention_rules as donation_rules
-    from events.services import retention_rules as event_rules
-    from members.services import retention_rules as member_rules
-    from newsletter.services import retention_rules as newsletter_rules
-
-    return [
-        *campaign_rules(),
-        *event_rules(),
-        *donation_rules(),
-        *contact_rules(),
-        *newsletter_rules(),
-        *member_rules(),
-    ]
+    """The rules of every installed app that declares `retention_rules` on its AppConfig
+    (spero_site/app_declarations.py), in INSTALLED_APPS order."""
+    return [rule for rules in app_declarations.imported("retention_rules") for rule in rules()]
 
 
 def enforce(*, now=None, dry_run=False):

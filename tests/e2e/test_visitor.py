@@ -9,7 +9,7 @@ from django.utils import translation
 
 from campaigns import services
 from campaigns.models import Petition, Signature
-from pages.templatetags.spero_tags import number
+from spero_site.templatetags.spero_tags import number
 from tests.e2e.conftest import same_origin
 from tests.migrations_data import assert_migrations_data
 

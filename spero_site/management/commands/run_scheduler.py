@@ -15,22 +15,21 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from spero_site import backups
+from spero_site import app_declarations, backups
 
 logger = logging.getLogger(__name__)
 
-# (command and arguments, every how many ticks). With the default tick of a minute: e-mails a
-# lost or failed run left due, and newsletter sendings whose run stopped, every minute;
-# waiting-list offers and Vipps every five minutes; the retention rules and the pruning of
-# finished tasks every hour, with January's membership renewals (once a year per member).
+# (command and arguments, every how many ticks): the site's own jobs, then those each app
+# declares as `scheduled_jobs` on its AppConfig (spero_site/app_declarations.py). With the
+# default tick of a minute: e-mails a lost or failed run left due, and newsletter sendings whose
+# run stopped, every minute; waiting-list offers and Vipps every five minutes; the retention
+# rules and the pruning of finished tasks every hour, with January's membership renewals (once a
+# year per member).
 JOBS = (
     (("send_due_emails",), 1),
-    (("resume_mailings",), 1),
-    (("process_waiting_lists",), 5),
-    (("process_donations",), 5),
     (("enforce_retention",), 60),
-    (("send_membership_renewals",), 60),
     (("prune_db_task_results", "--min-age-days", "7"), 60),
+    *(job for jobs in app_declarations.declared("scheduled_jobs") for job in jobs),
 )
 
 
