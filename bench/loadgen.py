@@ -193,107 +193,122 @@ def form_body(spec, index, token):
     return urlencode({"csrfmiddlewaretoken": token, **fields})
 
 
-def run(spec):
-    kind = spec["kind"]
-    paths = spec.get("paths")
-    count = min(spec["count"], len(paths)) if kind == "token_post" else spec["count"]
-    first_index = spec.get("first_index", 0)
-    counter = itertools.count()
-    lock = threading.Lock()
-    latencies, acknowledged, finished_at = [], [], []
-    statuses, errors = Counter(), Counter()
-    sent = [0]
-    clients = [Client(spec) for _ in range(spec["concurrency"])]
-    start = {}
-    # The clock starts when every client has its CSRF token, not before.
-    ready = threading.Barrier(
-        len(clients) + 1, action=lambda: start.__setitem__("t", time.perf_counter())
-    )
+class Phase:
+    """One phase: the client threads, the count of requests they share out, the clock, and
+    what they found (under one lock)."""
 
-    def worker(client):
+    def __init__(self, spec):
+        self.spec = spec
+        self.kind = spec["kind"]
+        self.count = (
+            min(spec["count"], len(spec["paths"])) if self.kind == "token_post" else spec["count"]
+        )
+        self.counter = itertools.count()
+        self.lock = threading.Lock()
+        self.latencies, self.acknowledged, self.finished_at = [], [], []
+        self.statuses, self.errors = Counter(), Counter()
+        self.sent = 0
+        self.clients = [Client(spec) for _ in range(spec["concurrency"])]
+        self.started = None
+        # The clock starts when every client has its CSRF token, not before.
+        self.ready = threading.Barrier(len(self.clients) + 1, action=self._start_clock)
+
+    def _start_clock(self):
+        self.started = time.perf_counter()
+
+    def run(self):
+        threads = [threading.Thread(target=self.drive, args=(client,)) for client in self.clients]
+        for thread in threads:
+            thread.start()
+        self.ready.wait()
+        usage_before = resource.getrusage(resource.RUSAGE_SELF)
+        print("ready", flush=True)  # bench/run.py starts measuring server CPU here
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - self.started
+        usage_after = resource.getrusage(resource.RUSAGE_SELF)
+        print("done", flush=True)  # ... and stops here
+        for client in self.clients:
+            client.close()
+        cpu = (usage_after.ru_utime - usage_before.ru_utime) + (
+            usage_after.ru_stime - usage_before.ru_stime
+        )
+        return self.result(elapsed, cpu)
+
+    def drive(self, client):
+        """One thread: the CSRF token, then requests until the count or the time is up."""
         try:
-            if kind != "get":
+            if self.kind != "get":
                 client.fetch_csrf()
         except Exception as error:  # noqa: BLE001 - counted and reported, never hidden
-            with lock:
-                errors[f"csrf: {type(error).__name__}: {error}"] += 1
-            ready.wait()
+            with self.lock:
+                self.errors[f"csrf: {type(error).__name__}: {error}"] += 1
+            self.ready.wait()
             return
-        ready.wait()
-        deadline = start["t"] + spec["duration"]
+        self.ready.wait()
+        deadline = self.started + self.spec["duration"]
         while True:
-            n = next(counter)
-            if n >= count or time.perf_counter() >= deadline:
+            n = next(self.counter)
+            if n >= self.count or time.perf_counter() >= deadline:
                 break
-            index = first_index + n
-            headers = {}
-            if spec.get("forwarded_for"):
-                headers["X-Forwarded-For"] = forwarded_address(index)
-            if kind == "get":
-                method, path, body = "GET", spec["path"], None
+            self.send(client, n)
+
+    def request(self, n, index, token):
+        """(method, path, body, headers) of the phase's request n."""
+        spec = self.spec
+        headers = {}
+        if spec.get("forwarded_for"):
+            headers["X-Forwarded-For"] = forwarded_address(index)
+        if self.kind == "get":
+            return "GET", spec["path"], None, headers
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.kind == "form_post":
+            return "POST", spec["path"], form_body(spec, index, token), headers
+        return "POST", spec["paths"][n], urlencode({"csrfmiddlewaretoken": token}), headers
+
+    def send(self, client, n):
+        index = self.spec.get("first_index", 0) + n
+        method, path, body, headers = self.request(n, index, client.token)
+        with self.lock:
+            self.sent += 1
+        began = time.perf_counter()
+        try:
+            status, location, _, _ = client.request(method, path, body, headers)
+        except Exception as error:  # noqa: BLE001 - counted and reported, never hidden
+            with self.lock:
+                self.errors[type(error).__name__] += 1
+            return
+        ended = time.perf_counter()
+        ok = status == self.spec["expect_status"] and (
+            not self.spec.get("expect_location") or location == self.spec["expect_location"]
+        )
+        with self.lock:
+            self.statuses[status] += 1
+            if ok:
+                self.latencies.append(ended - began)
+                self.finished_at.append(ended - self.started)
+                if self.kind != "get":
+                    self.acknowledged.append(index)
             else:
-                method = "POST"
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
-                if kind == "form_post":
-                    path, body = spec["path"], form_body(spec, index, client.token)
-                else:
-                    path, body = paths[n], urlencode({"csrfmiddlewaretoken": client.token})
-            with lock:
-                sent[0] += 1
-            began = time.perf_counter()
-            try:
-                status, location, _, _ = client.request(method, path, body, headers)
-            except Exception as error:  # noqa: BLE001 - counted and reported, never hidden
-                with lock:
-                    errors[type(error).__name__] += 1
-                continue
-            ended = time.perf_counter()
-            ok = status == spec["expect_status"] and (
-                not spec.get("expect_location") or location == spec["expect_location"]
-            )
-            with lock:
-                statuses[status] += 1
-                if ok:
-                    latencies.append(ended - began)
-                    finished_at.append(ended - start["t"])
-                    if kind != "get":
-                        acknowledged.append(index)
-                else:
-                    errors[f"HTTP {status} {location}".strip()] += 1
+                self.errors[f"HTTP {status} {location}".strip()] += 1
 
-    threads = [threading.Thread(target=worker, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    ready.wait()
-    usage_before = resource.getrusage(resource.RUSAGE_SELF)
-    print("ready", flush=True)  # bench/run.py starts measuring server CPU here
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - start["t"]
-    usage_after = resource.getrusage(resource.RUSAGE_SELF)
-    print("done", flush=True)  # ... and stops here
-    for client in clients:
-        client.close()
-
-    cpu = (usage_after.ru_utime - usage_before.ru_utime) + (
-        usage_after.ru_stime - usage_before.ru_stime
-    )
-    return {
-        "kind": kind,
-        "concurrency": spec["concurrency"],
-        "requests": sent[0],
-        "ok": len(latencies),
-        "errors": sum(errors.values()),
-        "error_kinds": dict(errors),
-        "statuses": {str(k): v for k, v in sorted(statuses.items())},
-        "reconnects": sum(client.reconnects for client in clients),
-        "elapsed_s": round(elapsed, 3),
-        "rps": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
-        "latency_ms": percentiles(latencies),
-        "per_second": per_second(finished_at, elapsed),
-        "client_cpu_s": round(cpu, 2),
-        "acknowledged": sorted(acknowledged),
-    }
+    def result(self, elapsed, cpu):
+        return {
+            "kind": self.kind,
+            "concurrency": self.spec["concurrency"],
+            "requests": self.sent,
+            "ok": len(self.latencies),
+            "errors": sum(self.errors.values()),
+            "error_kinds": dict(self.errors),
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "reconnects": sum(client.reconnects for client in self.clients),
+            "elapsed_s": round(elapsed, 3),
+            "rps": round(len(self.latencies) / elapsed, 1) if elapsed else 0.0,
+            "latency_ms": percentiles(self.latencies),
+            "per_second": per_second(self.finished_at, elapsed),
+            "client_cpu_s": round(cpu, 2),
+            "acknowledged": sorted(self.acknowledged),
+        }
 
 
 def percentiles(values):
@@ -335,7 +350,7 @@ def main(argv):
         spec = json.load(file)
     if not ipaddress.ip_address(spec["host"]).is_loopback:
         raise SystemExit("the benchmark only loads a server on a loopback address")
-    json.dump(run(spec), sys.stdout)
+    json.dump(Phase(spec).run(), sys.stdout)
     sys.stdout.write("\n")
 
 
