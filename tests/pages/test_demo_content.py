@@ -1,7 +1,7 @@
 """The demo content command: what it builds (database state only) and that it is idempotent.
 
 The expected figures, quotes and contact details are typed here from the seeds, independently of
-pages/demo_content.py, so that a figure dropped or changed there makes these tests fail.
+pages/demo_content/, so that a figure dropped or changed there makes these tests fail.
 """
 
 import datetime
