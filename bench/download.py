@@ -18,7 +18,9 @@ The spec (JSON):
     host, port            server address (must be a loopback address)
     master_pid            gunicorn's master process: the worker is one of its children
     login_path            the admin login page
+    second_factor_path    the admin's code step
     username, password    a staff account
+    recovery_code         one of its recovery codes, for the code step
     headers               extra headers for every request (X-Forwarded-Proto, Origin)
     downloads             [{"name", "path", "expect_rows"}] in order; "measured": false for a
                           warm-up whose numbers are kept but not compared
@@ -290,23 +292,30 @@ class Browser:
         self.done()
         return status, data
 
-    def login(self):
-        path = self.spec["login_path"]
+    def post_form(self, path, fields):
+        """GET a form page and POST `fields` to it with its CSRF token; returns the status."""
         status, data = self.fetch("GET", path)
         if status != 200:
             raise RuntimeError(f"GET {path} answered {status}")
         match = TOKEN_RE.search(data.decode("utf-8", "replace"))
         if match is None:
-            raise RuntimeError("the login page has no CSRF token")
-        form = {
-            "csrfmiddlewaretoken": match.group(1),
-            "username": self.spec["username"],
-            "password": self.spec["password"],
-            "next": "/admin/",
-        }
-        status, _ = self.fetch("POST", path, urlencode(form))
+            raise RuntimeError(f"{path} has no CSRF token")
+        status, _ = self.fetch(
+            "POST", path, urlencode({"csrfmiddlewaretoken": match.group(1), **fields})
+        )
+        return status
+
+    def login(self):
+        """The password, then the second factor's code step (a recovery code)."""
+        fields = {"username": self.spec["username"], "password": self.spec["password"]}
+        status = self.post_form(self.spec["login_path"], fields | {"next": "/admin/"})
         if status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"the login answered {status} without a session")
+        status = self.post_form(
+            self.spec["second_factor_path"], {"code": self.spec["recovery_code"]}
+        )
+        if status != 302:
+            raise RuntimeError(f"the code step answered {status}")
 
 
 def download(browser, spec, item):

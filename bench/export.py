@@ -13,6 +13,7 @@ from bench.cpu import cpu_snapshot, db_cpu
 
 EXPORT_SLUG = "bench-eksport-{rows}"
 LOGIN_PATH = "/admin/login/"
+SECOND_FACTOR_PATH = "/admin/2fa/"
 STAFF_USERNAME = "bench-stab"
 
 
@@ -26,7 +27,7 @@ def export_phase(server, tmp, args):
         f"export data: {args.export_small_rows} signatures in {small_seconds} s, "
         f"{args.export_rows} in {large_seconds} s (COPY)"
     )
-    server.staff_password = create_staff_user()
+    server.staff_login = create_staff_user()
     small_path, large_path = export_path(small), export_path(large)
     result = downloads(
         server,
@@ -102,14 +103,21 @@ def create_export_petition(rows):
 
 
 def create_staff_user():
-    """A superuser for the export (the benchmark's own; the database is dropped afterwards)."""
+    """A superuser for the export (the benchmark's own; the database is dropped afterwards),
+    with a second factor as the admin demands of a superuser: the login and password, and one
+    of its recovery codes for the code step."""
     from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from twofactor import services as twofactor_services
 
     password = secrets.token_urlsafe(24)
-    get_user_model().objects.create_superuser(
+    user = get_user_model().objects.create_superuser(
         STAFF_USERNAME, f"{STAFF_USERNAME}@{EMAIL_DOMAIN}", password
     )
-    return password
+    TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    recovery_code = twofactor_services.renew_recovery_codes(user)[0]
+    return {"username": STAFF_USERNAME, "password": password, "recovery_code": recovery_code}
 
 
 def export_path(petition):
@@ -126,8 +134,8 @@ def downloads(server, tmp, items):
         "port": server.port,
         "master_pid": server.processes[0].pid,
         "login_path": LOGIN_PATH,
-        "username": STAFF_USERNAME,
-        "password": server.staff_password,
+        "second_factor_path": SECOND_FACTOR_PATH,
+        **server.staff_login,
         "headers": {
             "X-Forwarded-Proto": "https",
             "X-Forwarded-For": "10.255.0.1",
@@ -141,7 +149,7 @@ def downloads(server, tmp, items):
     try:
         output = run_python("-m", "bench.download", str(spec_path))
     finally:
-        spec_path.unlink(missing_ok=True)  # it holds the password
+        spec_path.unlink(missing_ok=True)  # it holds the password and the code
     after = cpu_snapshot(server)
     outcome = json.loads(output)
     db = db_cpu(before, after)

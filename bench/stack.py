@@ -219,7 +219,7 @@ class Server:
         self.name = "site"
         self.worker_nice = worker_nice
         self.processes = []
-        self.staff_password = None
+        self.staff_login = None
 
     def __enter__(self):
         self._start(

@@ -76,7 +76,7 @@ class DonationIntent(models.Model):
     # Skattefradrag: the donor's fødselsnummer, encrypted at rest (donations/national_id.py).
     tax_deduction = models.BooleanField(_("wants tax deduction"), default=False)
     national_id_encrypted = models.TextField(blank=True, editable=False)
-    # When the retention rule wiped who gave (donations.services.anonymise_past_accounting_period).
+    # When the retention rule wiped who gave (donations.retention.anonymise_past_accounting_period).
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     # The e-mail the donor is due, until donations.tasks.send_due_emails sends it (an outbox,
     # spero_site/outbox.py).

@@ -168,17 +168,6 @@ def bar_chart(points):
     distances = [b - a for a, b in pairwise(centers)]
     show_values = all(d >= widest_value + LABEL_GAP for d in distances)
 
-    # Year labels left to right, skipping one that would overlap the last one shown.
-    labelled, last_x = set(), None
-    for b in bars:
-        if last_x is None or b.center - last_x >= text_width(str(b.year)) + LABEL_GAP:
-            labelled.add(b.year)
-            last_x = b.center
-    years = [
-        YearMark(year=y, x=_r(center(y)), label=str(y) if y in labelled else "")
-        for y in range(first, last + 1)
-    ]
-
     return BarChart(
         width=WIDTH,
         height=HEIGHT,
@@ -191,10 +180,21 @@ def bar_chart(points):
             Tick(value=t, label=label, y=_r(y_of(t)))
             for t, label in zip(ticks, tick_labels, strict=True)
         ],
-        years=years,
+        years=_year_marks(bars, range(first, last + 1), center),
         show_values=show_values,
         missing=_missing_runs([p.year for p in points]),
     )
+
+
+def _year_marks(bars, years, center):
+    """A mark under every year, labelled left to right, skipping a label that would overlap
+    the last one shown."""
+    labelled, last_x = set(), None
+    for b in bars:
+        if last_x is None or b.center - last_x >= text_width(str(b.year)) + LABEL_GAP:
+            labelled.add(b.year)
+            last_x = b.center
+    return [YearMark(year=y, x=_r(center(y)), label=str(y) if y in labelled else "") for y in years]
 
 
 def _missing_runs(years):

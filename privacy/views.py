@@ -17,7 +17,7 @@ from campaigns import services as campaign_services
 from campaigns.models import Signature
 from contact import services as contact_services
 from contact.models import ContactMessage
-from donations import services as donation_services
+from donations import retention as donation_retention
 from donations.models import DonationIntent
 from events import services as event_services
 from events.models import Registration
@@ -222,12 +222,12 @@ def erase_membership(request, token, identity, pk):
 def erase_donation(request, token, identity, pk):
     addresses = records.addresses_of(identity)
     try:
-        outcome = donation_services.erase_donation(pk, donor_emails=addresses)
+        outcome = donation_retention.erase_donation(pk, donor_emails=addresses)
     except DonationIntent.DoesNotExist:
         raise Http404 from None
-    except donation_services.PaymentInProgress:
+    except donation_retention.PaymentInProgress:
         return _done(token, "donation-in-progress")
-    except donation_services.GiftStillRunning:
+    except donation_retention.GiftStillRunning:
         return _done(token, "donation-running")
     logger.info("Gift %s erased by its donor («Mine data»): %s", pk, outcome)
     return _done(token, f"donation-{outcome}")

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from donations import services
+from donations import retention, services
 from donations.models import DonationCharge, DonationIntent
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +21,8 @@ OSLO = datetime.timezone(datetime.timedelta(hours=1))
 
 def retained(**kwargs):
     return {
-        "deleted": services.delete_unpaid(**kwargs),
-        "anonymised": services.anonymise_past_accounting_period(**kwargs),
+        "deleted": retention.delete_unpaid(**kwargs),
+        "anonymised": retention.anonymise_past_accounting_period(**kwargs),
     }
 
 
