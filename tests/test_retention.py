@@ -61,10 +61,8 @@ def gift(email):
     )
 
 
-@pytest.fixture
-def one_of_each():
-    """One record due under each rule, and one of each kind that is not due yet."""
-    now = timezone.now()
+# Each of these makes one kind's records for `one_of_each`, as of `now`: (due, not due yet).
+def signatures(now):
     closed_long_ago = make_petition("lukket", closes_at=now - 400 * DAY)
     still_open = make_petition("apent", closes_at=None)
     due = {
@@ -73,85 +71,122 @@ def one_of_each():
             still_open, status=Signature.Status.UNCONFIRMED, created_at=now - 8 * DAY
         ),
     }
-    kept = {"open": make_signature(still_open)}
+    return due, {"open": make_signature(still_open)}
 
+
+def registrations(now):
     past_event, coming_event = make_event(), make_event()
-    due["registration"] = events.register(past_event.pk, person(1))
-    kept["registration"] = events.register(coming_event.pk, person(2))
+    due = {"registration": events.register(past_event.pk, person(1))}
+    kept = {"registration": events.register(coming_event.pk, person(2))}
     ended = now - (settings.EVENT_REGISTRATION_RETENTION_DAYS + 1) * DAY
     type(past_event).objects.filter(pk=past_event.pk).update(
         starts_at=ended - datetime.timedelta(hours=7), ends_at=ended
     )
+    return due, kept
 
-    due["unpaid"] = gift("ubetalt@example.no")
+
+def gifts(now):
+    due = {"unpaid": gift("ubetalt@example.no")}
     DonationIntent.objects.filter(pk=due["unpaid"].pk).update(created_at=now - 91 * DAY)
     staff = get_user_model().objects.create_user("stab", "stab@example.org", "pw-12345")
     due["paid"] = gift("gammel@example.no")
-    kept["paid"] = gift("ny@example.no")
+    kept = {"paid": gift("ny@example.no")}
     for intent in (due["paid"], kept["paid"]):
         donations.mark_paid_by_staff(intent.pk, staff)
     long_ago = now.replace(year=now.year - settings.DONATION_RETENTION_YEARS - 1)
     DonationIntent.objects.filter(pk=due["paid"].pk).update(paid_at=long_ago)
     due["paid"].charges.update(paid_at=long_ago)
+    return due, kept
 
-    def contact_message(subject):
-        return contact.receive(
-            contact.MessageData("Ola Nordmann", "ola@example.no", subject, "Hei"),
-            recipient="post@example.no",
-            ip_hash="0" * 64,
-        )
 
-    due["contact"] = contact_message("Gammel")
+def contact_message(subject):
+    return contact.receive(
+        contact.MessageData("Ola Nordmann", "ola@example.no", subject, "Hei"),
+        recipient="post@example.no",
+        ip_hash="0" * 64,
+    )
+
+
+def contact_messages(now):
+    due = {"contact": contact_message("Gammel")}
     ContactMessage.objects.filter(pk=due["contact"].pk).update(
         created_at=now - (settings.CONTACT_RETENTION_DAYS + 1) * DAY
     )
-    kept["contact"] = contact_message("Ny")
+    return due, {"contact": contact_message("Ny")}
 
-    def subscriber(email):
-        return newsletter.subscribe(
-            newsletter.SubscriberData(email), consent_version=1, ip_hash="0" * 64
-        )
 
-    due["subscriber"] = subscriber("glemte@example.no")
-    Subscriber.objects.filter(pk=due["subscriber"].pk).update(consented_at=now - 8 * DAY)
-    kept["subscriber"] = subscriber("ny.abonnent@example.no")
-
-    def delivery(subject, finished_at):
-        mailing = Mailing.objects.create(
-            subject=subject, html="<p>Hei</p>", text="Hei", status="sent", finished_at=finished_at
-        )
-        return Delivery.objects.create(mailing=mailing, subscriber=kept["subscriber"])
-
-    due["delivery"] = delivery("Gammelt", now - newsletter.DELIVERY_RETENTION - DAY)
-    kept["delivery"] = delivery("Nytt", now - DAY)
-
-    ordinary = MembershipKind.objects.create(name="Ordinært medlem", fee_kroner=300)
-
-    def membership(email, *, confirmed=True, when=now):
-        return Membership.objects.create(
-            kind=ordinary,
-            name="Kari Medlem",
-            email=email,
-            email_normalized=email,
-            postal_code="5003",
-            status="confirmed" if confirmed else "unconfirmed",
-            consent_version=1,
-            consented_at=when,
-            created_at=when,
-            confirmed_at=when if confirmed else None,
-            ip_hash="0" * 64,
-        )
-
-    due["unconfirmed_member"] = membership(
-        "glemte.medlem@example.no", confirmed=False, when=now - 8 * DAY
+def subscriber(email):
+    return newsletter.subscribe(
+        newsletter.SubscriberData(email), consent_version=1, ip_hash="0" * 64
     )
-    due["resigned_member"] = membership("gikk@example.no")
+
+
+def delivery(subject, finished_at, to):
+    mailing = Mailing.objects.create(
+        subject=subject, html="<p>Hei</p>", text="Hei", status="sent", finished_at=finished_at
+    )
+    return Delivery.objects.create(mailing=mailing, subscriber=to)
+
+
+def newsletter_records(now):
+    due = {"subscriber": subscriber("glemte@example.no")}
+    Subscriber.objects.filter(pk=due["subscriber"].pk).update(consented_at=now - 8 * DAY)
+    kept = {"subscriber": subscriber("ny.abonnent@example.no")}
+    due["delivery"] = delivery(
+        "Gammelt", now - newsletter.DELIVERY_RETENTION - DAY, kept["subscriber"]
+    )
+    kept["delivery"] = delivery("Nytt", now - DAY, kept["subscriber"])
+    return due, kept
+
+
+def membership(kind, email, *, when, confirmed=True):
+    return Membership.objects.create(
+        kind=kind,
+        name="Kari Medlem",
+        email=email,
+        email_normalized=email,
+        postal_code="5003",
+        status="confirmed" if confirmed else "unconfirmed",
+        consent_version=1,
+        consented_at=when,
+        created_at=when,
+        confirmed_at=when if confirmed else None,
+        ip_hash="0" * 64,
+    )
+
+
+def memberships(now):
+    ordinary = MembershipKind.objects.create(name="Ordinært medlem", fee_kroner=300)
+    due = {
+        "unconfirmed_member": membership(
+            ordinary, "glemte.medlem@example.no", confirmed=False, when=now - 8 * DAY
+        ),
+        "resigned_member": membership(ordinary, "gikk@example.no", when=now),
+    }
     members.resign(
         due["resigned_member"].pk,
         now=now - (settings.MEMBERSHIP_RESIGNED_RETENTION_DAYS + 1) * DAY,
     )
-    due["lapsed_member"] = membership("betalte.aldri@example.no", when=now - 800 * DAY)
-    kept["member"] = membership("nytt.medlem@example.no")
+    due["lapsed_member"] = membership(ordinary, "betalte.aldri@example.no", when=now - 800 * DAY)
+    return due, {"member": membership(ordinary, "nytt.medlem@example.no", when=now)}
+
+
+@pytest.fixture
+def one_of_each():
+    """One record due under each rule, and one of each kind that is not due yet."""
+    now = timezone.now()
+    due, kept = {}, {}
+    for records_of_a_kind in (
+        signatures,
+        registrations,
+        gifts,
+        contact_messages,
+        newsletter_records,
+        memberships,
+    ):
+        more_due, more_kept = records_of_a_kind(now)
+        due.update(more_due)
+        kept.update(more_kept)
     return due, kept
 
 

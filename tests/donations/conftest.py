@@ -1,5 +1,8 @@
 import pytest
 
+# The donation page and a valid gift's form, for every test here that gives.
+from tests.donations.test_giving import donation_page, gift  # noqa: F401 - fixtures
+
 
 @pytest.fixture
 def recurring(settings, fake_vipps):

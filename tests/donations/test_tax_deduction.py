@@ -1,120 +1,25 @@
-"""Tax deduction (skattefradrag): the fødselsnummer's check, the donation form's fields for it,
-the yearly report for Skatteetaten and its download in the admin, and the fødselsnummer kept out
-of every other page and export."""
+"""Tax deduction (skattefradrag): the donation form's fields for it and the yearly report for
+Skatteetaten. The fødselsnummer's own check is in test_national_id.py, the report's download in
+the admin in test_tax_report_download.py."""
 
-import csv
-import datetime
-import io
-import json
 import re
 
-import openpyxl
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission
 from django.db import connection
-from django.urls import reverse
-from wagtail.models import ModelLogEntry, Site
+from wagtail.models import Site
 
 from donations import national_id, services
 from donations.models import DonationCharge, DonationIntent
-from donations.tax_report import NORWAY, tax_report_rows
+from donations.tax_report import tax_report_rows
 from pages.models import OrganisationSettings
-from tests.admin_helpers import log_in, user_in_group
-from tests.donations.test_giving import donation_page, gift, give  # noqa: F401 (fixtures)
+from tests.donations.tax_deduction_data import D_NUMBER, KARI, OLA, at, paid_gift, wrong_digit
+from tests.donations.test_giving import give
 
 pytestmark = pytest.mark.django_db
 
 Status = DonationIntent.Status
 ChargeStatus = DonationCharge.Status
-
-
-def control_digits(digits, weights):
-    remainder = sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11
-    return 0 if remainder == 0 else 11 - remainder
-
-
-def with_control_digits(first_nine):
-    """The 11-digit number with the two mod-11 control digits, or None when there is none
-    (a control digit of 10): written out here, not taken from donations.national_id."""
-    k1 = control_digits(first_nine, (3, 7, 6, 1, 8, 9, 4, 5, 2))
-    k2 = control_digits(first_nine + str(k1 % 10), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
-    if k1 == 10 or k2 == 10:
-        return None
-    return f"{first_nine}{k1}{k2}"
-
-
-def first_valid(birth_date):
-    """The first valid number with this DDMMYY (or D-number's) birth date."""
-    for individual in range(100, 1000):
-        number = with_control_digits(f"{birth_date}{individual}")
-        if number:
-            return number
-    raise AssertionError(birth_date)
-
-
-# Published synthetic examples (from open-source validators' documentation).
-KARI = "23072388054"
-OLA = "29100207042"
-D_NUMBER = "43022014103"
-# Born on the 1st: the leading zero must survive every file format.
-LEADING_ZERO = first_valid("010190")
-
-
-@pytest.mark.parametrize(
-    "number",
-    [
-        KARI,
-        OLA,
-        "15108695088",
-        D_NUMBER,
-        LEADING_ZERO,
-        first_valid("290200"),  # 29 February
-        first_valid("710185"),  # a D-number: day + 40
-        first_valid("311299"),
-        first_valid("015190"),  # an H-number: month + 40
-        first_valid("018590"),  # Skatteetaten's synthetic test numbers: month + 80
-    ],
-)
-def test_valid_numbers(number):
-    assert number is not None and len(number) == 11
-    assert national_id.is_valid(number)
-
-
-def wrong_digit(number, position):
-    return number[:position] + str((int(number[position]) + 1) % 10) + number[position + 1 :]
-
-
-@pytest.mark.parametrize(
-    "number",
-    [
-        wrong_digit(KARI, 9),  # first control digit
-        wrong_digit(KARI, 10),  # second control digit
-        wrong_digit(OLA, 10),
-        wrong_digit(D_NUMBER, 9),
-        wrong_digit(KARI, 6),  # an individual digit: the control digits no longer fit
-        "15108695077",
-        KARI[:10],  # too short
-        KARI + "0",  # too long
-        "",
-        "2307238805a",
-        "230723 8805",
-        "٢٣٠٧٢٣٨٨٠٥٤",  # Arabic-Indic digits are digits to str.isdigit, not to a tax office
-        "00000000000",  # control digits fit, but 00.00 is no date
-        first_valid("320190") or "32019000000",  # no 32nd day
-        first_valid("011390") or "01139000000",  # no 13th month
-        first_valid("300200") or "30020000000",  # no 30 February
-    ],
-)
-def test_invalid_numbers(number):
-    assert not national_id.is_valid(number)
-
-
-def test_what_people_type_is_normalised():
-    assert national_id.normalize("230723 880 54") == KARI
-    assert national_id.normalize("230723-88054") == KARI
-    assert national_id.normalize("230723.88054") == KARI
-    assert national_id.normalize("230723\u00a088054") == KARI
 
 
 # ---------------------------------------------------------------------------------------------
@@ -128,7 +33,7 @@ def set_tax_deduction_approved(value):
 
 
 @pytest.fixture
-def approved(donation_page):  # noqa: F811
+def approved(donation_page):
     set_tax_deduction_approved(True)
     return donation_page
 
@@ -144,9 +49,7 @@ def database_text():
 
 
 def test_without_the_approval_the_fields_are_absent_and_a_number_is_ignored(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
+    client, donation_page, gift
 ):
     html = client.get(donation_page.url).content.decode()
     assert 'name="national_id"' not in html and 'name="tax_deduction"' not in html
@@ -157,12 +60,7 @@ def test_without_the_approval_the_fields_are_absent_and_a_number_is_ignored(
     assert KARI not in database_text()
 
 
-def test_without_encryption_keys_the_fields_are_absent(
-    client,
-    approved,
-    gift,  # noqa: F811
-    settings,
-):
+def test_without_encryption_keys_the_fields_are_absent(client, approved, gift, settings):
     settings.DONATION_ENCRYPTION_KEYS = []
     assert 'name="national_id"' not in client.get(approved.url).content.decode()
     assert give(client, {**gift, "tax_deduction": "on", "national_id": KARI}).status_code == 302
@@ -175,11 +73,7 @@ def test_with_the_approval_the_page_shows_the_fields(client, approved):
     assert 'id="id_national_id"' in html and 'inputmode="numeric"' in html
 
 
-def test_a_valid_number_is_stored_only_encrypted(
-    client,
-    approved,
-    gift,  # noqa: F811
-):
+def test_a_valid_number_is_stored_only_encrypted(client, approved, gift):
     response = give(client, {**gift, "tax_deduction": "on", "national_id": "230723 880 54"})
     assert response.status_code == 302
     intent = DonationIntent.objects.get()
@@ -223,12 +117,7 @@ def test_a_valid_number_is_stored_only_encrypted(
     ],
 )
 def test_a_wrong_combination_gets_an_error_at_the_field(
-    client,
-    approved,
-    gift,  # noqa: F811
-    posted,
-    field,
-    message,
+    client, approved, gift, posted, field, message
 ):
     response = give(client, {**gift, **posted})
     assert response.status_code == 400
@@ -243,37 +132,6 @@ def test_a_wrong_combination_gets_an_error_at_the_field(
 
 # ---------------------------------------------------------------------------------------------
 # The report
-
-
-def at(year, month, day, hour=12, minute=0):
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=NORWAY)
-
-
-def paid_gift(
-    staff,
-    kroner,
-    number,
-    *,
-    when,
-    name="Kari Nordmann",
-    email="kari@example.no",
-    frequency="one_off",
-):
-    """A gift paid at `when`, with tax deduction when `number` is given."""
-    with time_machine.travel(when, tick=False):
-        intent = services.create_intent(
-            services.DonationData(
-                amount_ore=kroner * 100,
-                frequency=frequency,
-                donor_name=name,
-                donor_email=email,
-                message="",
-                national_id=number,
-            ),
-            provider_name="manual",
-        )
-        services.mark_paid_by_staff(intent.pk, staff)
-    return intent
 
 
 def charge(intent, when, status=ChargeStatus.CHARGED):
@@ -388,147 +246,3 @@ def test_a_number_no_key_opens_is_counted_as_unreadable(superuser):
     report = tax_report(2024)
     assert report.unreadable_gifts == 1
     assert [row.national_id for row in report.rows] == [OLA]
-
-
-# ---------------------------------------------------------------------------------------------
-# The download in the admin
-
-
-def last_year():
-    return datetime.datetime.now(NORWAY).year - 1
-
-
-@pytest.fixture
-def reported(superuser):
-    """Last year: Kari (two gifts, two e-mail addresses), Ola below the minimum, and a
-    donor born on the 1st."""
-    year = last_year()
-    paid_gift(superuser, 300, KARI, when=at(year, 2, 1))
-    paid_gift(superuser, 400, KARI, when=at(year, 9, 1), email="kari.nordmann@jobb.example")
-    paid_gift(superuser, 200, OLA, when=at(year, 5, 1), name="Ola Nordmann")
-    paid_gift(superuser, 30_000, LEADING_ZERO, when=at(year, 6, 1), name="Åse Ødegård")
-    return year
-
-
-def tax_url(**params):
-    url = reverse("donations_admin:tax_report")
-    return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
-
-
-def test_the_page_offers_the_years_with_last_year_chosen(admin_client, reported):
-    response = admin_client.get(tax_url())
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert re.search(rf'<option value="{reported}" selected>', html)
-    assert f'<option value="{reported + 1}"' in html
-    assert 'value="csv"' in html and 'value="xlsx"' in html
-    assert f"{reported}</h2>" in html  # the year written as a year, not as "2 025"
-    summary = re.search(r"<p data-summary>(.*?)</p>", html, re.S).group(1)
-    assert re.sub(r"[ \n\t]+", " ", summary).strip() == "2 givere, 25\xa0700 kr å rapportere."
-    # The page shows numbers, not the people.
-    for number in (KARI, OLA, LEADING_ZERO):
-        assert number not in html
-    assert not ModelLogEntry.objects.filter(action="donations.export_tax_report").exists()
-
-
-def test_the_csv_download_and_its_audit_log_entry(admin_client, superuser, reported):
-    response = admin_client.get(tax_url(year=reported, format="csv"))
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    assert response["Content-Disposition"].startswith("attachment; filename=")
-    assert f'-{reported}.csv"' in response["Content-Disposition"]
-    assert "no-store" in response.get("Cache-Control", "") or "no-cache" in response.get(
-        "Cache-Control", ""
-    )
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    # Tighten to "Fødselsnummer" once the translation is in the catalogue.
-    assert rows[0][0] == "Fødselsnummer"
-    assert len(rows[0]) == 6
-    assert rows[1:] == [
-        [KARI, "Kari Nordmann", "700", "700", "2", str(reported)],
-        [LEADING_ZERO, "Åse Ødegård", "30000", "25000", "1", str(reported)],
-    ]
-    [entry] = ModelLogEntry.objects.filter(action="donations.export_tax_report")
-    assert entry.user_id == superuser.pk
-    assert entry.data == {"year": reported, "format": "csv", "rows": 2, "unreadable": 0}
-    assert str(reported) in entry.message and "CSV" in entry.message
-    assert KARI not in json.dumps(entry.data) and KARI not in entry.message
-
-
-def test_the_xlsx_download_opens_in_openpyxl(admin_client, reported):
-    response = admin_client.get(tax_url(year=reported, format="xlsx"))
-    assert response.status_code == 200
-    assert response["Content-Type"] == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
-    rows = list(workbook.active.iter_rows(values_only=True))
-    assert rows[1:] == [
-        (KARI, "Kari Nordmann", 700, 700, 2, reported),
-        (LEADING_ZERO, "Åse Ødegård", 30_000, 25_000, 1, reported),
-    ]
-    assert rows[2][0].startswith("0")  # kept as text
-    [entry] = ModelLogEntry.objects.filter(action="donations.export_tax_report")
-    assert (entry.data["format"], entry.data["rows"]) == ("xlsx", 2)
-
-
-def test_another_year_and_a_year_not_offered(admin_client, reported):
-    response = admin_client.get(tax_url(year=reported + 1, format="csv"))
-    assert response.content.decode("utf-8-sig").count("\n") == 1  # the headings only
-    assert admin_client.get(tax_url(year=1800, format="csv")).status_code == 400
-    assert admin_client.get(tax_url(year="x", format="csv")).status_code == 400
-    assert ModelLogEntry.objects.filter(action="donations.export_tax_report").count() == 1
-
-
-def test_staff_who_may_read_and_change_donations_may_not_download(client, reported):
-    log_in(client, user_in_group("kasserer", "view_donationintent", "change_donationintent"))
-    for url in (tax_url(), tax_url(year=reported, format="csv")):
-        response = client.get(url)
-        assert response.status_code in (302, 403)
-        if response.status_code == 302:
-            assert response["Location"] == reverse("wagtailadmin_home")
-        assert KARI not in response.content.decode()
-    assert not ModelLogEntry.objects.filter(action="donations.export_tax_report").exists()
-    listing = client.get(reverse("donation_intents:index")).content.decode()
-    assert tax_url() not in listing
-
-
-def test_the_permission_alone_gives_the_page_and_the_listing_button(client, reported):
-    log_in(client, user_in_group("regnskap", "view_donationintent", "export_tax_report"))
-    assert tax_url() in client.get(reverse("donation_intents:index")).content.decode()
-    assert client.get(tax_url(year=reported, format="csv")).status_code == 200
-    log_in(client, user_in_group("revisor", "export_tax_report"))
-    assert client.get(tax_url()).status_code == 200
-
-
-def test_the_permission_is_on_the_group_edit_page(admin_client):
-    permission = Permission.objects.get(
-        content_type__app_label="donations", codename="export_tax_report"
-    )
-    html = admin_client.get(reverse("wagtailusers_groups:add")).content.decode()
-    assert re.search(rf'name="permissions"[^>]*value="{permission.pk}"', html)
-
-
-def test_the_number_is_in_no_listing_inspect_page_or_other_export(admin_client, reported):
-    intent = DonationIntent.objects.filter(tax_deduction=True).first()
-    token = intent.national_id_encrypted
-    pages = [
-        admin_client.get(reverse("donation_intents:index")).content.decode(),
-        admin_client.get(reverse("donation_intents:inspect", args=[intent.pk])).content.decode(),
-        admin_client.get(reverse("donations_admin:totals")).content.decode(),
-        admin_client.get(reverse("wagtailadmin_home")).content.decode(),
-    ]
-    for export_format in ("csv", "xlsx"):
-        response = admin_client.get(reverse("donation_intents:index"), {"export": export_format})
-        content = b"".join(response.streaming_content)
-        if export_format == "csv":
-            pages.append(content.decode("utf-8-sig"))
-        else:
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
-            pages.append(repr(list(workbook.active.iter_rows(values_only=True))))
-    admin_client.get(tax_url(year=reported, format="csv"))  # the report itself is logged ...
-    pages.append(admin_client.get(reverse("wagtailadmin_reports:site_history")).content.decode())
-    for text in pages:
-        for secret in (KARI, LEADING_ZERO, token):
-            assert secret not in text
-    assert "Kari Nordmann" in pages[0]  # the listing did list the gifts

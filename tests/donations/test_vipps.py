@@ -1,15 +1,14 @@
-"""Giving with Vipps, against a fake Vipps on loopback (tests/fake_vipps.py) that speaks the
-documented ePayment, Recurring, Access Token and Webhooks APIs: the site's own HTTP client is
-what is tested. Success, abort, expiry, duplicate and out-of-order webhooks, bad signatures,
-unknown references and timeouts all leave the intent consistent, and the donor is told."""
+"""Giving once with Vipps, against a fake Vipps on loopback (tests/fake_vipps/) that speaks the
+documented ePayment, Access Token and Webhooks APIs: the site's own HTTP client is what is
+tested. Success, abort, expiry, duplicate and out-of-order webhooks, bad signatures, unknown
+references and timeouts all leave the intent consistent, and the donor is told. Monthly gifts
+through the Recurring API are in test_vipps_recurring.py."""
 
 import datetime
 import json
 import logging
-from urllib.parse import urlsplit
 
 import pytest
-import requests
 import time_machine
 from django.core import mail
 from django.urls import reverse
@@ -18,52 +17,26 @@ from django.utils import timezone
 from donations import services, tasks
 from donations.models import DonationCharge, DonationIntent
 from donations.providers import vipps_api
-from tests.donations.test_giving import donation_page, gift  # noqa: F401 - fixtures
+from tests.donations.vipps_flow import WEBHOOK_URL, donor_answers, give_with_vipps, post_webhook
 from tests.fake_vipps import sign
 
 pytestmark = pytest.mark.django_db
 
 Status = DonationIntent.Status
-WEBHOOK_URL = "http://testserver/gave/vipps/webhook/"
-
-
-def give_with_vipps(client, gift, **overrides):  # noqa: F811
-    return client.post(reverse("donations:give"), {**gift, "provider": "vipps", **overrides})
-
-
-def donor_answers(landing_url, choice="approve"):
-    """What the donor does on Vipps's page; returns where Vipps sends them back."""
-    response = requests.post(
-        landing_url, data={"choice": choice}, allow_redirects=False, timeout=10
-    )
-    assert response.status_code == 302
-    return urlsplit(response.headers["Location"]).path
-
-
-def post_webhook(client, fake, event, **header_overrides):
-    body, headers = fake.signed(event, WEBHOOK_URL)
-    headers = {**headers, **header_overrides}
-    return client.generic(
-        "POST",
-        "/gave/vipps/webhook/",
-        body,
-        content_type="application/json",
-        headers={k: v for k, v in headers.items() if k != "Content-Type"},
-    )
 
 
 def statuses(intent):
     return [(e.from_status, e.to_status, e.source) for e in intent.events.all()]
 
 
-def test_without_credentials_vipps_is_not_offered(client, donation_page, gift):  # noqa: F811
+def test_without_credentials_vipps_is_not_offered(client, donation_page, gift):
     html = client.get(donation_page.url).content.decode()
     assert 'value="vipps"' not in html and 'value="manual"' in html
     assert give_with_vipps(client, gift).status_code == 400
     assert not DonationIntent.objects.exists()
 
 
-def test_a_one_off_gift_through_vipps_end_to_end(client, donation_page, gift, fake_vipps):  # noqa: F811
+def test_a_one_off_gift_through_vipps_end_to_end(client, donation_page, gift, fake_vipps):
     html = client.get(donation_page.url).content.decode()
     assert 'name="provider" value="vipps"' in html
 
@@ -108,7 +81,7 @@ def test_a_one_off_gift_through_vipps_end_to_end(client, donation_page, gift, fa
     assert intent.events.count() == 2
 
 
-def test_the_access_token_is_fetched_once_for_many_calls(client, donation_page, gift, fake_vipps):  # noqa: F811
+def test_the_access_token_is_fetched_once_for_many_calls(client, donation_page, gift, fake_vipps):
     give_with_vipps(client, gift)
     give_with_vipps(client, gift)
     assert len(fake_vipps.calls_to("POST", "/accesstoken/get")) == 1
@@ -116,10 +89,7 @@ def test_the_access_token_is_fetched_once_for_many_calls(client, donation_page, 
 
 
 def test_a_donor_who_cancels_in_vipps_is_told_nothing_was_charged(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    fake_vipps,
+    client, donation_page, gift, fake_vipps
 ):
     response = give_with_vipps(client, gift)
     back = donor_answers(response["Location"], "cancel")
@@ -131,7 +101,7 @@ def test_a_donor_who_cancels_in_vipps_is_told_nothing_was_charged(
     assert not fake_vipps.calls_to("POST", r"/epayment/v1/payments/[^/]+/capture")
 
 
-def test_a_payment_left_in_vipps_expires_through_the_poll(client, donation_page, gift, fake_vipps):  # noqa: F811
+def test_a_payment_left_in_vipps_expires_through_the_poll(client, donation_page, gift, fake_vipps):
     give_with_vipps(client, gift)
     intent = DonationIntent.objects.get()
     assert services.process_pending() == 0  # still waiting for the donor
@@ -145,11 +115,7 @@ def test_a_payment_left_in_vipps_expires_through_the_poll(client, donation_page,
 
 
 def test_an_authorised_webhook_captures_once_however_often_it_comes(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    fake_vipps,
-    django_capture_on_commit_callbacks,
+    client, donation_page, gift, fake_vipps, django_capture_on_commit_callbacks
 ):
     give_with_vipps(client, gift)
     intent = DonationIntent.objects.get()
@@ -173,11 +139,7 @@ def test_an_authorised_webhook_captures_once_however_often_it_comes(
 
 
 def test_webhooks_out_of_order_leave_the_intent_consistent(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    fake_vipps,
-    django_capture_on_commit_callbacks,
+    client, donation_page, gift, fake_vipps, django_capture_on_commit_callbacks
 ):
     give_with_vipps(client, gift)
     intent = DonationIntent.objects.get()
@@ -206,11 +168,7 @@ def test_webhooks_out_of_order_leave_the_intent_consistent(
     ["body", "secret", "old", "future", "no-auth", "no-date", "hash", "host", "path"],
 )
 def test_a_webhook_with_a_bad_signature_is_refused_and_changes_nothing(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    fake_vipps,
-    tamper,
+    client, donation_page, gift, fake_vipps, tamper
 ):
     give_with_vipps(client, gift)
     intent = DonationIntent.objects.get()
@@ -246,33 +204,6 @@ def test_a_webhook_with_a_bad_signature_is_refused_and_changes_nothing(
     assert response.status_code == 401
     intent.refresh_from_db()
     assert intent.status == Status.PENDING and intent.events.count() == 1
-
-
-def _intent_with_charges(*due_dates):
-    intent = DonationIntent.objects.create(
-        amount_ore=10_000,
-        frequency="monthly",
-        donor_name="Ola",
-        donor_email="ola@example.no",
-        provider="vipps",
-        status=Status.PAID,
-    )
-    for due in due_dates:
-        DonationCharge.objects.create(intent=intent, amount_ore=10_000, due_date=due)
-    return intent
-
-
-@pytest.mark.parametrize(
-    ("charges", "expected"),
-    [
-        ([datetime.date(2027, 1, 31)], datetime.date(2027, 2, 28)),
-        ([datetime.date(2027, 1, 31), datetime.date(2027, 2, 28)], datetime.date(2027, 3, 31)),
-        ([datetime.date(2027, 12, 15)], datetime.date(2028, 1, 15)),
-        ([datetime.date(2028, 1, 30)], datetime.date(2028, 2, 29)),
-    ],
-)
-def test_monthly_charges_keep_the_day_of_the_first(charges, expected):
-    assert services.next_charge_date(_intent_with_charges(*charges)) == expected
 
 
 def test_without_a_webhook_secret_every_webhook_is_refused(client, settings, fake_vipps):
@@ -330,11 +261,7 @@ def test_the_signature_check_matches_vippss_documented_example():
 
 
 def test_vipps_not_answering_at_the_start_lets_the_donor_try_again_safely(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    fake_vipps,
-    settings,
+    client, donation_page, gift, fake_vipps, settings
 ):
     settings.VIPPS_TIMEOUT_SECONDS = 0.3
     vipps_api.access_token()  # the token comes in time
@@ -361,10 +288,7 @@ def test_vipps_not_answering_at_the_start_lets_the_donor_try_again_safely(
 
 
 def test_a_server_error_from_vipps_at_the_start_is_the_same_as_no_answer(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    fake_vipps,
+    client, donation_page, gift, fake_vipps
 ):
     fake_vipps.fail_next = 1
     response = give_with_vipps(client, gift)
@@ -374,10 +298,7 @@ def test_a_server_error_from_vipps_at_the_start_is_the_same_as_no_answer(
 
 
 def test_a_gift_that_never_reached_vipps_is_given_up_after_half_an_hour(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    fake_vipps,
+    client, donation_page, gift, fake_vipps
 ):
     fake_vipps.fail_next = 1
     give_with_vipps(client, gift)
@@ -389,11 +310,7 @@ def test_a_gift_that_never_reached_vipps_is_given_up_after_half_an_hour(
 
 
 def test_vipps_not_answering_on_return_keeps_the_gift_pending_until_the_poll(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    fake_vipps,
-    settings,
+    client, donation_page, gift, fake_vipps, settings
 ):
     response = give_with_vipps(client, gift)
     back = donor_answers(response["Location"])
@@ -411,11 +328,7 @@ def test_vipps_not_answering_on_return_keeps_the_gift_pending_until_the_poll(
 
 
 def test_a_capture_that_times_out_is_done_by_the_next_poll_once(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    fake_vipps,
-    settings,
+    client, donation_page, gift, fake_vipps, settings
 ):
     response = give_with_vipps(client, gift)
     intent = DonationIntent.objects.get()
@@ -431,156 +344,6 @@ def test_a_capture_that_times_out_is_done_by_the_next_poll_once(
     assert intent.status == Status.PAID
     assert fake_vipps.payments[str(intent.pk)]["captured"] == intent.amount_ore
     assert response.status_code == 302
-
-
-def test_monthly_vipps_needs_the_recurring_api_switched_on(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    fake_vipps,
-):
-    response = give_with_vipps(client, gift, frequency="monthly")
-    assert response.status_code == 400
-    assert "Månedlige gaver kan ikke gis med Vipps ennå" in response.content.decode()
-    assert 'id="id_frequency_error"' in response.content.decode()
-    assert not DonationIntent.objects.exists()
-
-
-def test_a_monthly_gift_through_vipps_recurring_end_to_end(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    recurring,
-    django_capture_on_commit_callbacks,
-):
-    fake = recurring
-    response = give_with_vipps(client, gift, frequency="monthly")
-    intent = DonationIntent.objects.get()
-    agreement_id = intent.provider_reference
-    assert agreement_id.startswith("agr_")
-    assert response["Location"] == f"{fake.url}/landing/agreement/{agreement_id}"
-    [(_, _, _, body)] = fake.calls_to("POST", "/recurring/v3/agreements")
-    assert body["pricing"] == {"type": "LEGACY", "amount": 50_000, "currency": "NOK"}
-    assert body["initialCharge"]["amount"] == 50_000
-    [first] = intent.charges.all()
-    assert first.status == "pending" and first.provider_reference.startswith("chr-")
-
-    back = donor_answers(response["Location"])
-    html = client.get(back).content.decode()
-    assert 'data-status="paid"' in html
-    intent.refresh_from_db()
-    first.refresh_from_db()
-    assert intent.status == Status.PAID and first.status == "charged"
-
-    # A month later, the periodic task asks for the next charge a week before it is due.
-    next_due = services.next_charge_date(intent)
-    assert (next_due.year * 12 + next_due.month) - (
-        first.due_date.year * 12 + first.due_date.month
-    ) == 1
-    assert services.create_due_charges(today=next_due - datetime.timedelta(days=8)) == 0
-    assert services.create_due_charges(today=next_due - datetime.timedelta(days=7)) == 1
-    assert services.create_due_charges(today=next_due - datetime.timedelta(days=6)) == 0
-    second = intent.charges.get(due_date=next_due)
-    [(_, _, charge_headers, charge_body)] = fake.calls_to(
-        "POST", rf"/recurring/v3/agreements/{agreement_id}/charges"
-    )
-    assert charge_body["due"] == next_due.isoformat() and charge_body["amount"] == 50_000
-    assert charge_headers["idempotency-key"]
-
-    # Vipps charges it on the due date and says so by webhook (twice).
-    fake.settle_charge(second.provider_reference)
-    event = fake.charge_event(agreement_id, second.provider_reference, "CHARGED")
-    assert post_webhook(client, fake, event).status_code == 200
-    assert post_webhook(client, fake, event).status_code == 200
-    second.refresh_from_db()
-    assert second.status == "charged" and second.paid_at
-    assert intent.charges.filter(status="charged").count() == 2
-
-    # The donor stops the agreement in the app: no more charges.
-    fake.stop_agreement(agreement_id)
-    stopped = fake.agreement_event(agreement_id, "agreement-stopped")
-    assert post_webhook(client, fake, stopped).status_code == 200
-    intent.refresh_from_db()
-    assert intent.status == Status.PAID and intent.ended_at
-    third_due = services.next_charge_date(intent)
-    assert services.create_due_charges(today=third_due) == 0
-    assert not intent.charges.filter(due_date__gt=next_due).exists()
-
-
-def test_a_charge_vipps_refuses_ends_a_gift_whose_agreement_was_stopped(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    recurring,
-):
-    response = give_with_vipps(client, gift, frequency="monthly")
-    client.get(donor_answers(response["Location"]))
-    intent = DonationIntent.objects.get()
-    fake = recurring
-    fake.agreements[intent.provider_reference]["status"] = "STOPPED"  # no webhook came
-    due = services.next_charge_date(intent)
-    assert services.create_due_charges(today=due - datetime.timedelta(days=3)) == 0
-    intent.refresh_from_db()
-    assert intent.ended_at is not None
-    assert intent.charges.get(due_date=due).status == "failed"
-
-
-def test_monthly_charges_are_polled_when_no_webhook_comes(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    recurring,
-):
-    response = give_with_vipps(client, gift, frequency="monthly")
-    client.get(donor_answers(response["Location"]))
-    intent = DonationIntent.objects.get()
-    due = services.next_charge_date(intent)
-    services.create_due_charges(today=due - datetime.timedelta(days=5))
-    charge = intent.charges.get(due_date=due)
-    recurring.charges[charge.provider_reference]["status"] = "CHARGED"
-    with time_machine.travel(datetime.datetime.combine(due, datetime.time(12)), tick=False):
-        assert services.process_pending() == 1
-    charge.refresh_from_db()
-    assert charge.status == "charged"
-
-
-@pytest.mark.parametrize(
-    ("donor", "status"), [("reject", Status.ABORTED), ("expire", Status.EXPIRED)]
-)
-def test_an_agreement_never_accepted_ends_the_gift(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    recurring,
-    donor,
-    status,
-):
-    give_with_vipps(client, gift, frequency="monthly")
-    intent = DonationIntent.objects.get()
-    getattr(recurring, f"{donor}_agreement")(intent.provider_reference)
-    html = client.get(reverse("donations:returned", args=[intent.pk])).content.decode()
-    intent.refresh_from_db()
-    assert intent.status == status and f'data-status="{status}"' in html
-    assert not intent.charges.filter(status="charged").exists()
-
-
-def test_a_first_charge_that_fails_fails_the_gift(
-    client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    recurring,
-):
-    give_with_vipps(client, gift, frequency="monthly")
-    intent = DonationIntent.objects.get()
-    recurring.accept_agreement(intent.provider_reference, initial_charge="FAILED")
-    event = recurring.charge_event(
-        intent.provider_reference, intent.charges.get().provider_reference, "FAILED"
-    )
-    assert post_webhook(client, recurring, event).status_code == 200
-    intent.refresh_from_db()
-    assert intent.status == Status.FAILED
-    assert list(intent.charges.values_list("status", flat=True)) == ["failed"]
-    assert services.create_due_charges(today=timezone.localdate()) == 0
 
 
 def test_the_webhook_registration_command_prints_the_secret(fake_vipps, settings, capsys):
@@ -606,7 +369,7 @@ def test_the_webhook_registration_command_refuses_a_site_without_https(fake_vipp
     assert fake_vipps.webhooks == [] and fake_vipps.calls == []
 
 
-def test_the_process_donations_command_reports_what_it_did(client, donation_page, gift, fake_vipps):  # noqa: F811
+def test_the_process_donations_command_reports_what_it_did(client, donation_page, gift, fake_vipps):
     from io import StringIO
 
     from django.core.management import call_command
@@ -621,10 +384,7 @@ def test_the_process_donations_command_reports_what_it_did(client, donation_page
 
 
 def test_staff_see_a_vipps_gifts_payments_and_cannot_mark_it_paid(
-    admin_client,
-    donation_page,  # noqa: F811
-    gift,  # noqa: F811
-    fake_vipps,
+    admin_client, donation_page, gift, fake_vipps
 ):
     give_with_vipps(admin_client, gift)
     intent = DonationIntent.objects.get()
