@@ -8,7 +8,7 @@ and an audit can tell from a redirect, with a page in the admin's look that says
 `refuse_with_403` wraps a view; `PersonalDataViewSet.construct_view` (spero_site/personal_data.py)
 wraps every view of a personal-data listing with it, and the custom admin views get it by
 inheriting `RefusesWith403`. Each wrapped view carries `refuses_with_403 = True`, which
-tests/test_roles.py checks for every personal-data URL.
+tests/personal_data_admin/test_refusals.py checks for every personal-data URL.
 """
 
 import functools

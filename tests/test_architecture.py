@@ -53,12 +53,18 @@ def imported_modules(tree, module):
                 yield node.lineno, ".".join([*base, *([node.module] if node.module else [])])
             else:
                 yield node.lineno, node.module
-        elif isinstance(node, ast.Call) and _called_name(node) in {
-            "import_string",
-            "import_module",
-        }:
-            if node.args and isinstance(node.args[0], ast.Constant):
-                yield node.lineno, str(node.args[0].value)
+        elif _imports_by_name(node):
+            yield node.lineno, str(node.args[0].value)
+
+
+def _imports_by_name(node):
+    """import_string("a.b") or import_module("a.b") with a constant path."""
+    return (
+        isinstance(node, ast.Call)
+        and _called_name(node) in {"import_string", "import_module"}
+        and bool(node.args)
+        and isinstance(node.args[0], ast.Constant)
+    )
 
 
 def _called_name(call):

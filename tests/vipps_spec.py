@@ -2,7 +2,7 @@
 SOURCE.md) turned into checks: every request the site's client sends to the fake, every answer
 the fake gives and every webhook it sends is validated against them with openapi-core.
 
-The fake (tests/fake_vipps.py) calls these on every exchange and keeps what they find in
+The fake (tests/fake_vipps/) calls these on every exchange and keeps what they find in
 `violations`; the `fake_vipps` fixture fails the test when any is left, so neither the client nor
 the fake can drift from the published API unnoticed."""
 

@@ -1,6 +1,6 @@
 """A donor gives in a real browser: by bank transfer (the manual provider: account, KID and
 the thank-you once staff see the money), and with Vipps through the fake Vipps on loopback
-(tests/fake_vipps.py), approving on its page and coming back to the thank-you page."""
+(tests/fake_vipps/), approving on its page and coming back to the thank-you page."""
 
 import re
 

@@ -16,7 +16,7 @@ from events import services as event_services
 from privacy import links
 from tests.factories import make_event
 
-# A valid fødselsnummer (tests/donations/test_tax_deduction.py).
+# A valid fødselsnummer (tests/donations/tax_deduction_data.py).
 KARI_NATIONAL_ID = "23072388054"
 LINK = re.compile(r"http://testserver(/mine-data/[^\s/]+/)")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')

@@ -35,7 +35,7 @@ KNOWN = "Kari.Nordmann@Example.no"
 TRACEBACK_MARKERS = ["Traceback", "Exception Value", "Internal Server Error", "Server Error"]
 LONG = "x" * 100_000
 # A valid address whose lower-case form is longer than the address (İ lower-cases to two
-# characters), as in tests/campaigns/test_fuzz.py.
+# characters), as in tests/fuzzing.py.
 EXPANDING_EMAIL = "x@" + ".".join(["İ" * 63] * 3) + ".no"
 HOSTILE = [
     "",
