@@ -44,6 +44,11 @@ return counts
 class RedisCacheClient(django_redis.RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Each thread keeps its connection (get_client). After Redis restarts, that connection
+        # is dead: one retry on a fresh connection keeps its first call from failing, which in
+        # the strict cache would refuse a login or a form though Redis is back. A Redis that is
+        # really away still fails the call, after one more connect.
+        self._pool_options.setdefault("retry_on_error", [redis.exceptions.ConnectionError])
         self._local = threading.local()
         self._count_attempts_sha = None
 

@@ -173,3 +173,15 @@ def test_the_fail_soft_alias_misses_and_the_strict_one_raises_while_redis_is_awa
         soft.incr("a")  # a count is never guessed
     with pytest.raises(redis.exceptions.ConnectionError):
         unreachable_cache.get("anything")
+
+
+def test_a_connection_redis_dropped_is_made_again_within_the_call(redis_cache):
+    """After Redis restarts, every worker thread's kept connection is dead. The first call on it
+    must connect again rather than fail: a failing call refuses a login or a form (the strict
+    cache fails closed), though Redis is back."""
+    redis_cache.set("before", 1, timeout=30)
+    client = redis_cache._cache.get_client(write=True)
+    own_id = client.client_id()
+    redis.Redis.from_url(REDIS_URL).client_kill_filter(_id=own_id)
+    assert redis_cache.get("before") == 1
+    assert client.client_id() != own_id
